@@ -1,0 +1,333 @@
+//! The prose model every extractor produces and every rule reads.
+//!
+//! Extractors (plain text, Markdown, HTML) push the prose they find through a [`ProseBuilder`],
+//! which normalises it as it goes — curly quotes and dashes folded, whitespace runs collapsed to
+//! one space, invisible characters dropped, letters lower-cased for matching — and records an
+//! [`OffsetMap`] from the normalised text back to byte ranges of the source. The engine never sees
+//! markup and never computes a source position itself: every diagnostic span comes from this map,
+//! which is why a Markdown or HTML extractor plugs in without touching the engine.
+
+use std::ops::Range;
+
+/// What kind of element a block came from. Headings, list items and table cells are sentences of
+/// their own even without a full stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    ListItem,
+    TableCell,
+    /// A document title, meta description or front-matter value.
+    Metadata,
+    /// Alternative or advisory text of an element (`alt`, `title`).
+    Attribute,
+}
+
+/// A run of prose that ends a paragraph: sentences never cross blocks.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Normalised text, original case kept (sentence segmentation needs capitals).
+    pub text: String,
+    /// `text` lower-cased character by character without changing any byte length, so an offset
+    /// into `lower` is the same offset into `text`.
+    pub lower: String,
+    /// Offsets in `text` where the source forces a sentence break (a `<br>`, a heading-like line).
+    pub breaks: Vec<usize>,
+    pub map: OffsetMap,
+}
+
+impl Block {
+    /// Byte range in the source for a range of the normalised text.
+    #[must_use]
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        self.map.source_range(range)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    norm: usize,
+    norm_len: usize,
+    src: usize,
+    src_len: usize,
+    /// Byte-for-byte: normalised offset `norm + k` is source offset `src + k`.
+    exact: bool,
+}
+
+/// Maps byte offsets of a block's normalised text back to byte offsets of the source file.
+/// Exact segments map byte for byte; a replaced segment (an entity, a folded quote, a collapsed
+/// whitespace run) maps to its whole source range.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    segs: Vec<Seg>,
+}
+
+impl OffsetMap {
+    fn seg_at(&self, norm: usize) -> Option<&Seg> {
+        let idx = self.segs.partition_point(|s| s.norm <= norm);
+        idx.checked_sub(1).map(|i| &self.segs[i])
+    }
+
+    fn push(&mut self, norm: usize, norm_len: usize, src: usize, src_len: usize, exact: bool) {
+        if let Some(last) = self.segs.last_mut()
+            && exact
+            && last.exact
+            && last.norm + last.norm_len == norm
+            && last.src + last.src_len == src
+        {
+            last.norm_len += norm_len;
+            last.src_len += src_len;
+            return;
+        }
+        self.segs.push(Seg {
+            norm,
+            norm_len,
+            src,
+            src_len,
+            exact,
+        });
+    }
+
+    /// Source offset of a normalised start offset.
+    #[must_use]
+    pub fn source_start(&self, norm: usize) -> usize {
+        match self.seg_at(norm) {
+            Some(s) if s.exact => s.src + (norm - s.norm).min(s.src_len),
+            Some(s) => s.src,
+            None => 0,
+        }
+    }
+
+    /// Source offset of a normalised exclusive end offset.
+    #[must_use]
+    pub fn source_end(&self, norm_end: usize) -> usize {
+        if norm_end == 0 {
+            return self.source_start(0);
+        }
+        match self.seg_at(norm_end - 1) {
+            Some(s) if s.exact => s.src + (norm_end - s.norm).min(s.src_len),
+            Some(s) => s.src + s.src_len,
+            None => 0,
+        }
+    }
+
+    #[must_use]
+    pub fn source_range(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.source_start(range.start);
+        let end = self.source_end(range.end).max(start);
+        start..end
+    }
+}
+
+/// Folds a character for matching: `None` drops it, `Some(' ')` is whitespace.
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+            '"'
+        }
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => {
+            '-'
+        }
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => return None,
+        c if c.is_whitespace() => ' ',
+        c => c,
+    })
+}
+
+/// Lower-cases a character only when its lower-case form has the same UTF-8 length, so that
+/// `lower` stays aligned with `text`. The few characters that change length keep their case and
+/// are matched case-sensitively; none occurs in our rulesets.
+fn lower_same_len(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut it = c.to_lowercase();
+    match (it.next(), it.next()) {
+        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+        _ => c,
+    }
+}
+
+#[derive(Default)]
+struct BlockBuf {
+    text: String,
+    lower: String,
+    breaks: Vec<usize>,
+    map: OffsetMap,
+    /// Source range of whitespace seen since the last character, to be emitted as one space
+    /// only if more text follows.
+    pending_space: Option<Range<usize>>,
+}
+
+impl BlockBuf {
+    fn push_char(&mut self, out: char, src: Range<usize>, exact: bool) {
+        if let Some(ws) = self.pending_space.take()
+            && !self.text.is_empty()
+            && !self.text.ends_with(' ')
+        {
+            let at = self.text.len();
+            self.text.push(' ');
+            self.lower.push(' ');
+            self.map.push(at, 1, ws.start, ws.len(), ws.len() == 1);
+        }
+        let at = self.text.len();
+        self.text.push(out);
+        self.lower.push(lower_same_len(out));
+        self.map
+            .push(at, out.len_utf8(), src.start, src.len(), exact);
+    }
+
+    fn space(&mut self, src: Range<usize>) {
+        if self.pending_space.is_none() {
+            self.pending_space = Some(src);
+        }
+    }
+}
+
+/// Collects the prose of one source file, block by block.
+#[derive(Default)]
+pub struct ProseBuilder {
+    blocks: Vec<Block>,
+    cur: BlockBuf,
+}
+
+impl ProseBuilder {
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends text that appears verbatim in the source starting at byte `src_start`.
+    pub fn text(&mut self, text: &str, src_start: usize) {
+        for (i, c) in text.char_indices() {
+            let src = src_start + i..src_start + i + c.len_utf8();
+            match fold(c) {
+                None => {}
+                Some(' ') => self.cur.space(src),
+                Some(f) => self.cur.push_char(f, src, f.len_utf8() == c.len_utf8()),
+            }
+        }
+    }
+
+    /// Appends text that replaces the source range `src` (a decoded entity, an escape): every
+    /// character of it maps to the whole range.
+    pub fn decoded(&mut self, text: &str, src: Range<usize>) {
+        for c in text.chars() {
+            match fold(c) {
+                None => {}
+                Some(' ') => self.cur.space(src.clone()),
+                Some(f) => self.cur.push_char(f, src.clone(), false),
+            }
+        }
+    }
+
+    /// Inline whitespace that the source implies without a character (a soft line break that an
+    /// extractor dropped, a boundary between two inline elements that renders as a space).
+    pub fn space(&mut self, src_pos: usize) {
+        self.cur.space(src_pos..src_pos);
+    }
+
+    /// A forced sentence break inside the current block.
+    pub fn sentence_break(&mut self) {
+        let at = self.cur.text.len();
+        if at > 0 && self.cur.breaks.last() != Some(&at) {
+            self.cur.breaks.push(at);
+        }
+        self.cur.pending_space = None;
+        if at > 0 && !self.cur.text.ends_with(' ') {
+            // A break is also a word boundary.
+            self.cur.pending_space = Some(0..0);
+        }
+    }
+
+    /// Ends the current block; an empty block is dropped.
+    pub fn end_block(&mut self, kind: BlockKind) {
+        let buf = std::mem::take(&mut self.cur);
+        if buf.text.is_empty() {
+            return;
+        }
+        let mut breaks = buf.breaks;
+        breaks.retain(|&b| b > 0 && b < buf.text.len());
+        self.blocks.push(Block {
+            kind,
+            text: buf.text,
+            lower: buf.lower,
+            breaks,
+            map: buf.map,
+        });
+    }
+
+    #[must_use]
+    pub fn finish(mut self) -> Vec<Block> {
+        self.end_block(BlockKind::Paragraph);
+        self.blocks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(f: impl FnOnce(&mut ProseBuilder)) -> Vec<Block> {
+        let mut b = ProseBuilder::new();
+        f(&mut b);
+        b.finish()
+    }
+
+    #[test]
+    fn collapses_whitespace_and_maps_exactly() {
+        let src = "  A  game\n changer ";
+        let blocks = build(|b| b.text(src, 0));
+        assert_eq!(blocks[0].text, "A game changer");
+        let at = blocks[0].text.find("changer").unwrap();
+        let r = blocks[0].source_range(at..at + 7);
+        assert_eq!(&src[r], "changer");
+    }
+
+    #[test]
+    fn folds_curly_quotes_to_the_whole_source_char() {
+        let src = "it\u{2019}s a \u{201C}miracle\u{201D}";
+        let blocks = build(|b| b.text(src, 10));
+        assert_eq!(blocks[0].text, "it's a \"miracle\"");
+        let r = blocks[0].source_range(0..4);
+        assert_eq!(&src[r.start - 10..r.end - 10], "it\u{2019}s");
+        let m = blocks[0].text.find("miracle").unwrap();
+        let r = blocks[0].source_range(m - 1..m + 8);
+        assert_eq!(&src[r.start - 10..r.end - 10], "\u{201C}miracle\u{201D}");
+    }
+
+    #[test]
+    fn lower_is_aligned_with_text() {
+        let blocks = build(|b| b.text("KÉTAMINE İs Ünique", 0));
+        assert_eq!(blocks[0].lower.len(), blocks[0].text.len());
+        assert!(blocks[0].lower.starts_with("kétamine"));
+    }
+
+    #[test]
+    fn decoded_entity_maps_to_entity() {
+        let src = "ground&shy;breaking &amp; new";
+        let blocks = build(|b| {
+            b.text("ground", 0);
+            b.decoded("\u{00AD}", 6..11);
+            b.text("breaking ", 11);
+            b.decoded("&", 20..25);
+            b.text(" new", 25);
+        });
+        assert_eq!(blocks[0].text, "groundbreaking & new");
+        assert_eq!(&src[blocks[0].source_range(0..14)], "ground&shy;breaking");
+        assert_eq!(&src[blocks[0].source_range(15..16)], "&amp;");
+    }
+
+    #[test]
+    fn sentence_break_separates_words() {
+        let blocks = build(|b| {
+            b.text("Line one", 0);
+            b.sentence_break();
+            b.text("Line two", 9);
+        });
+        assert_eq!(blocks[0].text, "Line one Line two");
+        assert_eq!(blocks[0].breaks, vec![8]);
+    }
+}

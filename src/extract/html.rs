@@ -1,0 +1,730 @@
+//! HTML → prose blocks.
+//!
+//! A visitor of a page reads its text, its `<title>`, the alt and title text of its elements, and
+//! (in search results and link previews) its meta descriptions. This module tokenizes the page
+//! with html5gum, which reports byte spans, and pushes exactly that prose through a
+//! [`ProseBuilder`] so every character maps back to the bytes it came from. Script, style, code
+//! and the like are skipped; comments are collected because they carry suppression directives.
+//!
+//! html5gum hands out text with entities already decoded, which would lose the map from a word to
+//! its bytes. So each text or attribute value is re-read from its raw source slice: literal runs
+//! are pushed verbatim and each character reference is decoded on its own (by html5gum itself, so
+//! the decoding rules are the tokenizer's) and mapped to its whole source range. If the re-read
+//! ever disagrees with the tokenizer, the token's text is mapped to its whole span instead: a
+//! coarser map, never a wrong one.
+//!
+//! There is no tree and no recursion: a flat stack of open block elements (searched only near its
+//! top) and counters for skipped elements keep 100,000 nested tags linear and stack-safe.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use html5gum::{DefaultEmitter, HtmlString, Span, StartTag, Token, Tokenizer};
+
+use super::{Comment, Extracted};
+use crate::document::{BlockKind, ProseBuilder};
+
+/// Elements whose content is not prose a reader sees. `noframe` is html5gum's spelling of
+/// `noframes` in its state switching, so both are listed.
+const SKIPPED: [&str; 13] = [
+    "script", "style", "noscript", "template", "code", "pre", "svg", "iframe", "noembed",
+    "noframes", "noframe", "xmp", "textarea",
+];
+
+/// Elements that start and end a block of prose. Inline elements (`b`, `a`, `span`, …) are
+/// absent: they insert nothing, so `<b>ground</b>breaking` reads "groundbreaking".
+const BLOCKS: [&str; 52] = [
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "button",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "label",
+    "legend",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "section",
+    "select",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// Block elements without content (no end tag, nothing to push on the stack).
+const VOID_BLOCKS: [&str; 1] = ["hr"];
+
+/// How far below the top of the open-element stack an end tag looks for its start tag. Real
+/// pages misnest only locally; a bound keeps hostile input linear.
+const END_TAG_SEARCH: usize = 32;
+
+/// `<meta>` names (or properties) whose content is shown as a page's description.
+const DESCRIPTION_METAS: [&str; 3] = ["description", "og:description", "twitter:description"];
+
+/// Attributes whose values are read as text (image alternatives, tooltips).
+const PROSE_ATTRIBUTES: [&str; 2] = ["alt", "title"];
+
+#[must_use]
+pub fn extract(src: &str) -> Extracted {
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    // Switch into raw-text states after `<script>`, `<style>`, `<title>`, … so that their content
+    // arrives as one text token instead of being read as markup.
+    emitter.naively_switch_states(true);
+    let mut walk = Walk::new(src);
+    for token in Tokenizer::new_with_emitter(src, emitter) {
+        let Ok(token) = token;
+        walk.token(token);
+    }
+    walk.finish()
+}
+
+/// The state of one walk over the token stream.
+struct Walk<'s> {
+    src: &'s str,
+    /// Text in reading order.
+    b: ProseBuilder,
+    /// Attribute and meta values: blocks of their own that sit in the middle of text, built on the
+    /// side and merged by source position at the end.
+    side: ProseBuilder,
+    comments: Vec<Comment>,
+    /// Open block elements, innermost last.
+    open: Vec<(&'static str, BlockKind)>,
+    /// Open count of each element of [`SKIPPED`]; text is skipped while any is non-zero.
+    skipped: [usize; SKIPPED.len()],
+    entities: EntityCache,
+}
+
+impl<'s> Walk<'s> {
+    fn new(src: &'s str) -> Self {
+        Self {
+            src,
+            b: ProseBuilder::new(),
+            side: ProseBuilder::new(),
+            comments: Vec::new(),
+            open: Vec::new(),
+            skipped: [0; SKIPPED.len()],
+            entities: EntityCache::default(),
+        }
+    }
+
+    fn skipping(&self) -> bool {
+        self.skipped.iter().any(|&n| n > 0)
+    }
+
+    fn kind(&self) -> BlockKind {
+        self.open.last().map_or(BlockKind::Paragraph, |&(_, k)| k)
+    }
+
+    fn flush(&mut self) {
+        self.b.end_block(self.kind());
+    }
+
+    fn token(&mut self, token: Token<usize>) {
+        match token {
+            Token::StartTag(tag) => self.start(&tag),
+            Token::EndTag(tag) => self.end(&tag.name, tag.span),
+            Token::String(text) => {
+                if !self.skipping() {
+                    push_raw(
+                        &mut self.b,
+                        &mut self.entities,
+                        self.src,
+                        span_range(text.span),
+                        &text.value,
+                        false,
+                    );
+                }
+            }
+            Token::Comment(comment) => self.comments.push(Comment {
+                text: String::from_utf8_lossy(&comment.value).trim().to_string(),
+                src: span_range(comment.span),
+            }),
+            Token::Doctype(_) | Token::Error(_) => {}
+        }
+    }
+
+    fn start(&mut self, tag: &StartTag<usize>) {
+        let name = tag.name.as_slice();
+        if let Some(i) = SKIPPED.iter().position(|s| s.as_bytes() == name) {
+            // html5gum switches to raw text after `<script/>` too; only foreign `<svg/>` is
+            // really self-closing.
+            if !(tag.self_closing && name == b"svg") {
+                if !self.skipping() {
+                    if name == b"pre" {
+                        self.flush();
+                    } else {
+                        // Inline code and the like are not prose, but they separate words.
+                        self.b.space(tag.span.start);
+                    }
+                }
+                self.skipped[i] += 1;
+            }
+            return;
+        }
+        if self.skipping() {
+            return;
+        }
+        self.attributes(tag);
+        match name {
+            b"br" => self.b.sentence_break(),
+            b"title" => {
+                self.flush();
+                self.open.push(("title", BlockKind::Metadata));
+            }
+            _ => {
+                if let Some(block) = BLOCKS.iter().find(|b| b.as_bytes() == name) {
+                    self.close_implied(block);
+                    self.flush();
+                    if !VOID_BLOCKS.contains(block) {
+                        self.open.push((block, block_kind(block)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the elements that a new block start tag ends without an end tag (`<li>a<li>b`,
+    /// `<p>a<div>`), so the kind of the text that follows is right.
+    fn close_implied(&mut self, block: &str) {
+        if self.kind_name() == Some("p") {
+            self.open.pop();
+        }
+        let closes: &[&str] = match block {
+            "li" => &["li"],
+            "dd" | "dt" => &["dd", "dt"],
+            "td" | "th" => &["td", "th"],
+            "tr" => &["td", "th", "tr"],
+            "option" => &["option"],
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => &["h1", "h2", "h3", "h4", "h5", "h6"],
+            _ => &[],
+        };
+        for close in closes {
+            if self.kind_name() == Some(close) {
+                self.flush();
+                self.open.pop();
+            }
+        }
+    }
+
+    fn kind_name(&self) -> Option<&'static str> {
+        self.open.last().map(|&(n, _)| n)
+    }
+
+    fn end(&mut self, name: &HtmlString, span: Span<usize>) {
+        let name = name.as_slice();
+        if let Some(i) = SKIPPED.iter().position(|s| s.as_bytes() == name) {
+            self.skipped[i] = self.skipped[i].saturating_sub(1);
+            return;
+        }
+        if self.skipping() {
+            return;
+        }
+        if name == b"br" {
+            // Browsers read `</br>` as `<br>`.
+            self.b.sentence_break();
+            return;
+        }
+        if name == b"title" || BLOCKS.iter().any(|b| b.as_bytes() == name) {
+            self.flush();
+            let found = self
+                .open
+                .iter()
+                .rev()
+                .take(END_TAG_SEARCH)
+                .position(|&(n, _)| n.as_bytes() == name);
+            if let Some(depth) = found {
+                self.open.truncate(self.open.len() - depth - 1);
+            }
+        } else if name == b"a" || name == b"button" {
+            // Adjacent links and buttons render apart; keep their words apart.
+            self.b.space(span.start);
+        }
+    }
+
+    /// Pushes `alt`/`title` values and meta descriptions as blocks of their own.
+    fn attributes(&mut self, tag: &StartTag<usize>) {
+        let is_meta = tag.name.as_slice() == b"meta";
+        for (name, value) in &tag.attributes {
+            let kind = if PROSE_ATTRIBUTES
+                .iter()
+                .any(|a| a.as_bytes() == name.as_slice())
+            {
+                BlockKind::Attribute
+            } else if is_meta && name.as_slice() == b"content" && is_description_meta(tag) {
+                BlockKind::Metadata
+            } else {
+                continue;
+            };
+            let Some(range) =
+                attribute_value_range(self.src, span_range(value.span), span_range(tag.span))
+            else {
+                continue;
+            };
+            push_raw(
+                &mut self.side,
+                &mut self.entities,
+                self.src,
+                range,
+                &value.value,
+                true,
+            );
+            self.side.end_block(kind);
+        }
+    }
+
+    fn finish(self) -> Extracted {
+        let mut blocks = self.b.finish();
+        blocks.extend(self.side.finish());
+        // Attribute blocks go where they appear; the sort is stable.
+        blocks.sort_by_key(|b| b.source_range(0..0).start);
+        Extracted {
+            blocks,
+            comments: self.comments,
+        }
+    }
+}
+
+fn block_kind(name: &str) -> BlockKind {
+    match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
+        "li" | "dt" | "dd" | "option" => BlockKind::ListItem,
+        "td" | "th" => BlockKind::TableCell,
+        _ => BlockKind::Paragraph,
+    }
+}
+
+fn is_description_meta(tag: &StartTag<usize>) -> bool {
+    ["name", "property"].iter().any(|key| {
+        tag.attributes.get(key.as_bytes()).is_some_and(|v| {
+            DESCRIPTION_METAS
+                .iter()
+                .any(|d| d.as_bytes().eq_ignore_ascii_case(v.value.as_slice()))
+        })
+    })
+}
+
+fn span_range(span: Span<usize>) -> Range<usize> {
+    span.start..span.end.max(span.start)
+}
+
+/// The byte range of an attribute's value inside its tag. html5gum's attribute span starts at the
+/// attribute name and may run past the value, so the value is found by reading the source:
+/// `name`, optional whitespace, `=`, optional whitespace, then a quoted or unquoted value.
+fn attribute_value_range(src: &str, attr: Range<usize>, tag: Range<usize>) -> Option<Range<usize>> {
+    let bytes = src.as_bytes();
+    let end = tag.end.min(bytes.len());
+    let mut i = attr.start;
+    // The name: the first character may be anything (even `=`); then up to a delimiter.
+    i += 1;
+    while i < end
+        && !matches!(
+            bytes[i],
+            b'=' | b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0C'
+        )
+    {
+        i += 1;
+    }
+    let skip_ws = |mut i: usize| {
+        while i < end && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0C') {
+            i += 1;
+        }
+        i
+    };
+    i = skip_ws(i);
+    if bytes.get(i) != Some(&b'=') {
+        return None;
+    }
+    i = skip_ws(i + 1);
+    let range = match bytes.get(i) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let start = i + 1;
+            let len = bytes.get(start..end)?.iter().position(|&c| c == q);
+            // An unterminated value runs to the end of what the tokenizer read.
+            start..len.map_or(end, |l| start + l)
+        }
+        Some(_) => {
+            let start = i;
+            let len = bytes
+                .get(start..end)?
+                .iter()
+                .position(|c| matches!(c, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0C'));
+            start..len.map_or(end, |l| start + l)
+        }
+        None => return None,
+    };
+    src.get(range.clone()).map(|_| range)
+}
+
+/// One piece of a raw text run: verbatim source, or a character reference and its decoding.
+enum Piece {
+    Literal(Range<usize>),
+    Entity(Range<usize>, String),
+}
+
+/// Pushes the raw source `src[range]` of a text token or attribute value, whose decoded value
+/// html5gum reported as `decoded`.
+fn push_raw(
+    b: &mut ProseBuilder,
+    entities: &mut EntityCache,
+    src: &str,
+    range: Range<usize>,
+    decoded: &[u8],
+    attribute: bool,
+) {
+    let decoded = String::from_utf8_lossy(decoded);
+    let Some(raw) = src.get(range.clone()) else {
+        b.decoded(
+            &decoded,
+            range.start.min(src.len())..range.end.min(src.len()),
+        );
+        return;
+    };
+    let pieces = split_references(raw, range.start, attribute, entities);
+    let mut rebuilt = String::with_capacity(raw.len());
+    for piece in &pieces {
+        match piece {
+            Piece::Literal(r) => rebuilt.push_str(&src[r.clone()]),
+            Piece::Entity(_, text) => rebuilt.push_str(text),
+        }
+    }
+    // The tokenizer normalises line endings (and a few odd characters); compare on that basis.
+    if normalise_newlines(&rebuilt) != normalise_newlines(&decoded) {
+        b.decoded(&decoded, range);
+        return;
+    }
+    for piece in pieces {
+        match piece {
+            Piece::Literal(r) => b.text(&src[r.clone()], r.start),
+            Piece::Entity(r, text) => b.decoded(&text, r),
+        }
+    }
+}
+
+fn normalise_newlines(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Splits a raw run at source offset `base` into literal runs and character references.
+fn split_references(
+    raw: &str,
+    base: usize,
+    attribute: bool,
+    entities: &mut EntityCache,
+) -> Vec<Piece> {
+    let bytes = raw.as_bytes();
+    let mut pieces = Vec::new();
+    let mut run = 0;
+    let mut pos = 0;
+    while let Some(found) = raw[pos..].find('&') {
+        let amp = pos + found;
+        let mut end = amp + 1;
+        if bytes.get(end) == Some(&b'#') {
+            end += 1;
+            let hex = matches!(bytes.get(end), Some(b'x' | b'X'));
+            if hex {
+                end += 1;
+            }
+            while bytes.get(end).is_some_and(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            }) {
+                end += 1;
+            }
+        } else {
+            while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                end += 1;
+            }
+        }
+        if bytes.get(end) == Some(&b';') {
+            end += 1;
+        } else if attribute && bytes.get(end) == Some(&b'=') {
+            // `&not=` in an attribute is literal; the `=` decides it, so the probe must see it.
+            end += 1;
+        }
+        let candidate = &raw[amp..end];
+        if let Some((len, text)) = entities.reference(candidate, attribute) {
+            if amp > run {
+                pieces.push(Piece::Literal(base + run..base + amp));
+            }
+            pieces.push(Piece::Entity(base + amp..base + amp + len, text));
+            run = amp + len;
+        }
+        pos = (amp + 1).max(run);
+    }
+    if run < raw.len() {
+        pieces.push(Piece::Literal(base + run..base + raw.len()));
+    }
+    pieces
+}
+
+/// Decodes character references with html5gum itself, so that legacy references without a
+/// semicolon (`&copy`, `&notit;` → "¬it;") and the attribute-value exceptions follow the
+/// tokenizer exactly. Results are cached: a page repeats the same few references.
+#[derive(Default)]
+struct EntityCache {
+    cache: HashMap<(String, bool), Option<(usize, String)>>,
+}
+
+impl EntityCache {
+    /// For a candidate `&…` run, the byte length of the reference at its start and its decoding;
+    /// `None` when the run is literal text.
+    fn reference(&mut self, candidate: &str, attribute: bool) -> Option<(usize, String)> {
+        if candidate.len() < 3 {
+            return None;
+        }
+        self.cache
+            .entry((candidate.to_string(), attribute))
+            .or_insert_with(|| decode_candidate(candidate, attribute))
+            .clone()
+    }
+}
+
+fn decode_candidate(candidate: &str, attribute: bool) -> Option<(usize, String)> {
+    let decoded = if attribute {
+        let probe = format!("<a x=\"{candidate}\">");
+        Tokenizer::new(probe.as_str()).find_map(|t| match t {
+            Ok(Token::StartTag(tag)) => tag
+                .attributes
+                .get(b"x".as_slice())
+                .map(|v| String::from_utf8_lossy(&v.value).into_owned()),
+            _ => None,
+        })?
+    } else {
+        Tokenizer::new(candidate)
+            .filter_map(|t| match t {
+                Ok(Token::String(s)) => Some(String::from_utf8_lossy(&s.value).into_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    // The decoded text is the reference's decoding followed by whatever of the candidate it did
+    // not consume, verbatim. Strip that common tail, keeping at least one decoded character.
+    let raw: Vec<char> = candidate.chars().collect();
+    let dec: Vec<char> = decoded.chars().collect();
+    let mut tail = 0;
+    while tail + 1 < dec.len()
+        && tail + 1 < raw.len()
+        && raw[raw.len() - 1 - tail] == dec[dec.len() - 1 - tail]
+    {
+        tail += 1;
+    }
+    let raw_len: usize = raw[..raw.len() - tail].iter().map(|c| c.len_utf8()).sum();
+    let text: String = dec[..dec.len() - tail].iter().collect();
+    (text != candidate[..raw_len]).then_some((raw_len, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Block;
+
+    fn texts(src: &str) -> Vec<(BlockKind, String)> {
+        extract(src)
+            .blocks
+            .into_iter()
+            .map(|b| (b.kind, b.text))
+            .collect()
+    }
+
+    fn src_of<'a>(src: &'a str, block: &Block, word: &str) -> &'a str {
+        let at = block.text.find(word).expect("word in block");
+        &src[block.source_range(at..at + word.len())]
+    }
+
+    #[test]
+    fn blocks_kinds_and_inline_elements() {
+        let src = "<html><head><title>Ketamine &amp; You</title></head><body>\n<h1>A <em>Game</em> Changer</h1>\n<p>Truly <b>ground</b>breaking<br>care.</p><ul><li>one<li>two</ul><table><tr><td>cell a<td>cell b</table><div>loose</div></body></html>";
+        let ex = extract(src);
+        let got: Vec<_> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::Metadata, "Ketamine & You"),
+                (BlockKind::Heading, "A Game Changer"),
+                (BlockKind::Paragraph, "Truly groundbreaking care."),
+                (BlockKind::ListItem, "one"),
+                (BlockKind::ListItem, "two"),
+                (BlockKind::TableCell, "cell a"),
+                (BlockKind::TableCell, "cell b"),
+                (BlockKind::Paragraph, "loose"),
+            ]
+        );
+        assert_eq!(ex.blocks[2].breaks, vec![20]);
+        assert_eq!(
+            src_of(src, &ex.blocks[2], "groundbreaking"),
+            "ground</b>breaking"
+        );
+        assert_eq!(src_of(src, &ex.blocks[6], "b"), "b");
+    }
+
+    #[test]
+    fn entities_map_to_their_source() {
+        let src = "<p>It&rsquo;s a cure&#8217;s &#x2019;best&#x2019; &amp;&nbsp;safe &copy &notit; &bogus; end</p>";
+        let ex = extract(src);
+        let b = &ex.blocks[0];
+        assert_eq!(b.text, "It's a cure's 'best' & safe © ¬it; &bogus; end");
+        assert_eq!(src_of(src, b, "It's"), "It&rsquo;s");
+        assert_eq!(src_of(src, b, "cure's"), "cure&#8217;s");
+        assert_eq!(src_of(src, b, "'best'"), "&#x2019;best&#x2019;");
+        assert_eq!(src_of(src, b, "safe"), "safe");
+        assert_eq!(src_of(src, b, "¬"), "&not");
+        assert_eq!(src_of(src, b, "it;"), "it;");
+        assert_eq!(src_of(src, b, "&bogus;"), "&bogus;");
+        assert_eq!(src_of(src, b, "end"), "end");
+    }
+
+    #[test]
+    fn attributes_and_meta_are_blocks() {
+        let src = r#"<head><meta name="description" content="Proven &amp; safe relief"><meta property="og:description" content='Fast'><meta name="keywords" content="cure"></head><p>See <img src="cure.png" alt="A &ldquo;miracle&rdquo; cure" title=Tip>here</p>"#;
+        let ex = extract(src);
+        let got: Vec<_> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::Metadata, "Proven & safe relief"),
+                (BlockKind::Metadata, "Fast"),
+                (BlockKind::Paragraph, "See here"),
+                (BlockKind::Attribute, "A \"miracle\" cure"),
+                (BlockKind::Attribute, "Tip"),
+            ]
+        );
+        assert_eq!(src_of(src, &ex.blocks[0], "safe relief"), "safe relief");
+        assert_eq!(
+            src_of(src, &ex.blocks[3], "\"miracle\" cure"),
+            "&ldquo;miracle&rdquo; cure"
+        );
+        assert_eq!(src_of(src, &ex.blocks[4], "Tip"), "Tip");
+    }
+
+    #[test]
+    fn attribute_references_follow_attribute_rules() {
+        let src = r#"<img alt="a &not=b &amp c">"#;
+        let b = &extract(src).blocks[0];
+        assert_eq!(b.text, "a &not=b & c");
+        assert_eq!(src_of(src, b, "&not=b"), "&not=b");
+        assert_eq!(src_of(src, b, "& c"), "&amp c");
+    }
+
+    #[test]
+    fn skipped_content_is_not_prose() {
+        let src = "<p>Take <code>cure()</code> daily</p><script>var s = '<p>miracle</p>';</script><style>p{}</style><pre>cure</pre><noscript>cure</noscript><template><p>cure</p></template><svg><text>cure</text><title>cure</title></svg><svg/><p>after</p><a href=\"https://cure.example\">link</a>";
+        let all: String = texts(src).into_iter().map(|(_, t)| t + "|").collect();
+        assert_eq!(all, "Take daily|after|link|");
+    }
+
+    #[test]
+    fn comments_are_collected() {
+        let src = "<p>a<!-- claimlint-disable-next-line hype -->b</p><!--x--><!-- open";
+        let ex = extract(src);
+        let got: Vec<_> = ex
+            .comments
+            .iter()
+            .map(|c| (c.text.as_str(), &src[c.src.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "claimlint-disable-next-line hype",
+                    "<!-- claimlint-disable-next-line hype -->"
+                ),
+                ("x", "<!--x-->"),
+                ("open", "<!-- open"),
+            ]
+        );
+        assert_eq!(ex.blocks[0].text, "ab");
+    }
+
+    #[test]
+    fn whitespace_and_crlf() {
+        let src = "<p>\r\n  Relief\r\n  that   lasts\r\n</p>";
+        let b = &extract(src).blocks[0];
+        assert_eq!(b.text, "Relief that lasts");
+        assert_eq!(src_of(src, b, "lasts"), "lasts");
+    }
+
+    #[test]
+    fn deep_nesting_stays_linear_and_stack_safe() {
+        let src = "<div>".repeat(100_000) + "deep" + &"</div>".repeat(100_000);
+        let start = std::time::Instant::now();
+        let ex = extract(&src);
+        assert!(start.elapsed().as_secs() < 5);
+        assert_eq!(ex.blocks.len(), 1);
+        assert_eq!(src_of(&src, &ex.blocks[0], "deep"), "deep");
+    }
+
+    #[test]
+    fn garbage_does_not_panic_or_hang() {
+        let spans = "<span><code>".repeat(10_000) + "x";
+        let unclosed = "<b>".repeat(20_000) + "text";
+        let misnested = "<p>".repeat(10_000) + &"</li>".repeat(10_000) + "end";
+        let ended = "</p>".repeat(10_000) + "end";
+        for src in [
+            spans.as_str(),
+            unclosed.as_str(),
+            misnested.as_str(),
+            ended.as_str(),
+            "<!-- never closed",
+            "<p class=\"open",
+            "<img alt=\"x &",
+            "<img alt=x&amp>",
+            "<script>never closed",
+            "&#xFFFFFFFF; &#0; &# &; &&",
+            "<title>t",
+            "<p>\0 nul</p>",
+        ] {
+            let start = std::time::Instant::now();
+            let _ = extract(src);
+            assert!(start.elapsed().as_secs() < 5, "slow on {src:.20}");
+        }
+        assert_eq!(extract(&unclosed).blocks[0].text, "text");
+    }
+}

@@ -1,0 +1,920 @@
+//! Markdown (CommonMark + GFM tables, footnotes, strikethrough, front matter, MDX) → prose blocks.
+//!
+//! A reader of rendered Markdown sees headings, paragraphs, list items, quotes, table cells, link
+//! text and image alt text; never code, raw HTML or URLs. This module walks pulldown-cmark's event
+//! stream with source offsets and pushes exactly that prose through a [`ProseBuilder`], so every
+//! character of a block maps back to the bytes it came from. HTML comments are collected because
+//! they carry suppression directives. Front matter contributes only its `title` and `description`.
+//!
+//! The walk is a flat loop over events with explicit stacks (never recursion), so pathological
+//! nesting (`- - - - …`, `>>>>…`) costs memory linear in the input and cannot overflow the stack.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::{Comment, Extracted};
+use crate::document::{BlockKind, ProseBuilder};
+
+/// Front-matter keys whose values a reader sees (page title, search snippet).
+const FRONT_MATTER_KEYS: [&str; 2] = ["title", "description"];
+
+/// Longest run of lines one MDX JSX tag may span before we stop treating it as a tag: an
+/// unbalanced `{` must not blank the rest of the document.
+const MAX_JSX_TAG_LINES: usize = 200;
+
+#[must_use]
+pub fn extract(src: &str) -> Extracted {
+    // MDX lines are blanked to spaces of the same byte length, so every offset the parser reports
+    // is still an offset into `src`.
+    let text = blank_mdx(src);
+    let mut walk = Walk::new(&text);
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    for (event, range) in Parser::new_ext(&text, options).into_offset_iter() {
+        walk.event(event, range);
+    }
+    walk.finish()
+}
+
+/// The state of one walk over the event stream.
+struct Walk<'s> {
+    src: &'s str,
+    /// Prose in reading order: headings, paragraphs, list items, table cells.
+    b: ProseBuilder,
+    /// Image alt text and front-matter values: blocks of their own that may sit in the middle of a
+    /// paragraph, so they are built on the side and merged by source position at the end.
+    side: ProseBuilder,
+    comments: Vec<Comment>,
+    /// Kind of the innermost open container, one entry per open container that decides a kind.
+    kinds: Vec<BlockKind>,
+    /// Open elements whose text is not prose (code blocks, HTML blocks, autolinks).
+    skip: usize,
+    /// Open images: their text is alt text and goes to `side`.
+    images: usize,
+    /// Whether each open link is an autolink (its text is the URL).
+    links: Vec<bool>,
+    meta: bool,
+}
+
+impl<'s> Walk<'s> {
+    fn new(src: &'s str) -> Self {
+        Self {
+            src,
+            b: ProseBuilder::new(),
+            side: ProseBuilder::new(),
+            comments: Vec::new(),
+            kinds: Vec::new(),
+            skip: 0,
+            images: 0,
+            links: Vec::new(),
+            meta: false,
+        }
+    }
+
+    fn kind(&self) -> BlockKind {
+        self.kinds.last().copied().unwrap_or(BlockKind::Paragraph)
+    }
+
+    /// Ends the current block: every block-level boundary does this, so text never runs from one
+    /// element into the next.
+    fn flush(&mut self) {
+        self.b.end_block(self.kind());
+    }
+
+    fn open(&mut self, kind: BlockKind) {
+        self.flush();
+        self.kinds.push(kind);
+    }
+
+    fn close(&mut self) {
+        self.flush();
+        self.kinds.pop();
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match event {
+            Event::Start(tag) => self.start(&tag, range),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(&text, range),
+            // Inline code is not prose, but it does separate the words around it.
+            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                self.builder().space(range.start);
+            }
+            Event::InlineHtml(html) => {
+                scan_comments(self.src, range.clone(), &mut self.comments);
+                if is_br(&html) && self.skip == 0 {
+                    self.builder().sentence_break();
+                }
+            }
+            Event::SoftBreak => {
+                if self.skip == 0 && !self.meta {
+                    self.builder().space(range.start);
+                }
+            }
+            Event::HardBreak => {
+                if self.skip == 0 && !self.meta {
+                    self.builder().sentence_break();
+                }
+            }
+            Event::Rule => self.flush(),
+            // Block HTML is scanned for comments once, from its whole range at `Start`.
+            Event::Html(_) | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {}
+        }
+    }
+
+    /// Where text goes right now: alt text builds on the side.
+    fn builder(&mut self) -> &mut ProseBuilder {
+        if self.images > 0 {
+            &mut self.side
+        } else {
+            &mut self.b
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => {
+                // A loose list item's paragraphs are still list-item prose.
+                let kind = if self.kind() == BlockKind::ListItem {
+                    BlockKind::ListItem
+                } else {
+                    BlockKind::Paragraph
+                };
+                self.open(kind);
+            }
+            Tag::Heading { .. } => self.open(BlockKind::Heading),
+            Tag::Item => self.open(BlockKind::ListItem),
+            Tag::TableCell => self.open(BlockKind::TableCell),
+            Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) => self.open(BlockKind::Paragraph),
+            Tag::CodeBlock(_) => {
+                self.flush();
+                self.skip += 1;
+            }
+            Tag::HtmlBlock => {
+                self.flush();
+                scan_comments(self.src, range, &mut self.comments);
+                self.skip += 1;
+            }
+            Tag::MetadataBlock(_) => {
+                self.flush();
+                self.meta = true;
+            }
+            Tag::Link { link_type, .. } => {
+                // An autolink's only text is its URL.
+                let auto = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                self.links.push(auto);
+                if auto {
+                    self.skip += 1;
+                }
+            }
+            Tag::Image { .. } => {
+                if self.images == 0 {
+                    // Whatever the side builder holds is finished (it never holds anything here,
+                    // but a stray buffer must not leak into the alt text).
+                    self.side.end_block(BlockKind::Attribute);
+                }
+                self.images += 1;
+            }
+            Tag::List(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough => {
+                if is_block(tag) {
+                    self.flush();
+                }
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition => self.close(),
+            TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                self.skip = self.skip.saturating_sub(1);
+            }
+            TagEnd::MetadataBlock(_) => self.meta = false,
+            TagEnd::Link => {
+                if self.links.pop() == Some(true) {
+                    self.skip = self.skip.saturating_sub(1);
+                }
+            }
+            TagEnd::Image => {
+                self.images = self.images.saturating_sub(1);
+                if self.images == 0 {
+                    self.side.end_block(BlockKind::Attribute);
+                }
+            }
+            TagEnd::List(_)
+            | TagEnd::Table
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.flush(),
+            TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, range: Range<usize>) {
+        if self.meta {
+            front_matter(self.src, range, &mut self.side);
+            return;
+        }
+        if self.skip > 0 {
+            return;
+        }
+        let src = self.src;
+        let b = self.builder();
+        if src.get(range.clone()) == Some(text) {
+            b.text(text, range.start);
+        } else {
+            // An entity or a backslash escape: the text replaces its whole source range.
+            b.decoded(text, range);
+        }
+    }
+
+    fn finish(self) -> Extracted {
+        let mut blocks = self.b.finish();
+        blocks.extend(self.side.finish());
+        // Side blocks (alt text, front matter) go where they appear in the source; the sort is
+        // stable, so blocks at the same offset keep their order.
+        blocks.sort_by_key(|b| b.source_range(0..0).start);
+        Extracted {
+            blocks,
+            comments: self.comments,
+        }
+    }
+}
+
+/// Container tags among the inline-or-container group of `start`.
+fn is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::List(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+    )
+}
+
+/// Whether an inline HTML tag is a line break (`<br>`, `<br/>`, `<BR />`).
+fn is_br(html: &str) -> bool {
+    let lower = html.trim().to_ascii_lowercase();
+    lower
+        .strip_prefix("<br")
+        .is_some_and(|rest| rest.starts_with(['>', '/', ' ', '\t', '\n']))
+}
+
+/// Collects every `<!-- … -->` in `src[range]`. An unterminated comment runs to the end of the
+/// range, as it does in a browser.
+pub(super) fn scan_comments(src: &str, range: Range<usize>, out: &mut Vec<Comment>) {
+    let Some(slice) = src.get(range.clone()) else {
+        return;
+    };
+    let mut pos = 0;
+    while let Some(open) = slice[pos..].find("<!--") {
+        let body_start = pos + open + 4;
+        let rest = &slice[body_start..];
+        // `<!-->` and `<!--->` are complete (empty) comments in HTML.
+        let (body_end, end) = if rest.starts_with('>') {
+            (body_start, body_start + 1)
+        } else if rest.starts_with("->") {
+            (body_start, body_start + 2)
+        } else {
+            match rest.find("-->") {
+                Some(close) => (body_start + close, body_start + close + 3),
+                None => (slice.len(), slice.len()),
+            }
+        };
+        out.push(Comment {
+            text: slice[body_start..body_end].trim().to_string(),
+            src: range.start + pos + open..range.start + end,
+        });
+        pos = end;
+    }
+}
+
+/// Pushes the `title` and `description` values of a YAML or TOML front-matter body
+/// (`src[range]`) as metadata blocks.
+fn front_matter(src: &str, range: Range<usize>, b: &mut ProseBuilder) {
+    let Some(body) = src.get(range.clone()) else {
+        return;
+    };
+    let lines: Vec<(usize, &str)> = body
+        .split_inclusive('\n')
+        .scan(0, |off, line| {
+            let at = *off;
+            *off += line.len();
+            Some((at, line))
+        })
+        .collect();
+    for (i, &(at, line)) in lines.iter().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        let rest = &line[indent..];
+        let Some(key) = FRONT_MATTER_KEYS.into_iter().find(|k| {
+            rest.get(..k.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(k))
+        }) else {
+            continue;
+        };
+        let after_key = &rest[key.len()..];
+        let sep = after_key.len() - after_key.trim_start_matches([' ', '\t']).len();
+        let (yaml, value_off) = match after_key.as_bytes().get(sep) {
+            Some(b':') => (true, indent + key.len() + sep + 1),
+            Some(b'=') => (false, indent + key.len() + sep + 1),
+            _ => continue,
+        };
+        let value = &line[value_off..];
+        let value_off = value_off + (value.len() - value.trim_start_matches([' ', '\t']).len());
+        let value_abs = range.start + at + value_off;
+        let rest_of_body = &body[at + value_off..];
+        // Continuation lines of a YAML plain or block scalar: indented deeper than the key.
+        let continuation = lines[i + 1..]
+            .iter()
+            .take_while(|(_, l)| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+            .map(|&(a, l)| (range.start + a, l));
+        push_scalar(b, rest_of_body, value_abs, yaml, continuation);
+        b.end_block(BlockKind::Metadata);
+    }
+}
+
+/// Pushes one front-matter scalar that starts at `value` (the rest of the body from the value's
+/// first byte, at source offset `abs`).
+fn push_scalar<'a>(
+    b: &mut ProseBuilder,
+    value: &str,
+    abs: usize,
+    yaml: bool,
+    continuation: impl Iterator<Item = (usize, &'a str)>,
+) {
+    for (quote, escapes) in [("\"\"\"", true), ("'''", false)] {
+        if !yaml && value.starts_with(quote) {
+            let body = &value[3..];
+            let end = body.find(quote).unwrap_or(body.len());
+            push_quoted(b, &body[..end], abs + 3, escapes, false);
+            return;
+        }
+    }
+    let first_line = value.split(['\n', '\r']).next().unwrap_or_default();
+    match value.as_bytes().first() {
+        Some(b'"') => {
+            let body = &value[1..];
+            let end = closing_quote(body, b'"', yaml).unwrap_or(first_line.len().saturating_sub(1));
+            push_quoted(b, &body[..end], abs + 1, true, false);
+        }
+        Some(b'\'') => {
+            let body = &value[1..];
+            let end =
+                closing_quote(body, b'\'', yaml).unwrap_or(first_line.len().saturating_sub(1));
+            push_quoted(b, &body[..end], abs + 1, false, yaml);
+        }
+        Some(b'|' | b'>') if yaml => {
+            for (at, line) in continuation {
+                let trimmed = line.trim();
+                if !trimmed.is_empty() {
+                    let lead = line.len() - line.trim_start().len();
+                    b.space(at);
+                    b.text(trimmed, at + lead);
+                }
+            }
+        }
+        _ if yaml => {
+            b.text(strip_yaml_comment(first_line).trim_end(), abs);
+            for (at, line) in continuation {
+                let trimmed = strip_yaml_comment(line.trim_start()).trim_end();
+                if !trimmed.is_empty() {
+                    let lead = line.len() - line.trim_start().len();
+                    b.space(at);
+                    b.text(trimmed, at + lead);
+                }
+            }
+        }
+        // A bare TOML value is a number, date or boolean: not prose.
+        _ => {}
+    }
+}
+
+/// Byte offset in `body` of the quote that closes a string opened just before it. YAML
+/// single-quoted strings escape a quote by doubling it; double-quoted ones use a backslash.
+fn closing_quote(body: &str, quote: u8, yaml: bool) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            q if q == quote => {
+                if yaml && quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                } else {
+                    return Some(i);
+                }
+            }
+            // TOML strings (and sane YAML ones) end at the line; an unclosed one stops there.
+            b'\n' if !yaml => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Pushes the inside of a quoted string at source offset `abs`: literal runs verbatim, each
+/// escape (`\"`, `\u2019`, YAML's `''`) decoded and mapped to its whole source range.
+fn push_quoted(b: &mut ProseBuilder, body: &str, abs: usize, backslash: bool, doubled: bool) {
+    let mut run = 0;
+    let mut i = 0;
+    let bytes = body.as_bytes();
+    while i < bytes.len() {
+        let esc = if backslash && bytes[i] == b'\\' {
+            decode_escape(&body[i..])
+        } else if doubled && bytes[i] == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+            Some(("'".to_string(), 2))
+        } else {
+            None
+        };
+        match esc {
+            Some((decoded, len)) => {
+                b.text(&body[run..i], abs + run);
+                b.decoded(&decoded, abs + i..abs + i + len);
+                i += len;
+                run = i;
+            }
+            None => i += 1,
+        }
+    }
+    b.text(&body[run..], abs + run);
+}
+
+/// Decodes a backslash escape at the start of `s`: the text and the escape's byte length.
+fn decode_escape(s: &str) -> Option<(String, usize)> {
+    let mut chars = s.chars();
+    chars.next()?;
+    let c = chars.next()?;
+    let hex = |digits: usize| {
+        let code = s.get(2..2 + digits)?;
+        let ch = char::from_u32(u32::from_str_radix(code, 16).ok()?)?;
+        Some((ch.to_string(), 2 + digits))
+    };
+    match c {
+        'u' => hex(4),
+        'U' => hex(8),
+        'x' => hex(2),
+        'n' | 't' | 'r' | '\n' => Some((" ".to_string(), 1 + c.len_utf8())),
+        c => Some((c.to_string(), 1 + c.len_utf8())),
+    }
+}
+
+/// A plain YAML scalar ends at ` #` (a comment).
+fn strip_yaml_comment(line: &str) -> &str {
+    line.find(" #").map_or(line, |at| &line[..at])
+}
+
+/// Blanks the MDX-only lines of `src` (ES `import`/`export` statements, lines holding only JSX
+/// tags) to spaces of the same byte length, keeping line breaks, so that pulldown-cmark reads the
+/// rest as Markdown and every offset still points into `src`.
+///
+/// The patterns are narrow enough to apply to plain Markdown too: a prose line never starts with
+/// `import x from` or `export const`, and a line holding only `<Capitalised>` tags would be an HTML
+/// block, which is skipped anyway. Fenced code blocks are left alone.
+fn blank_mdx(src: &str) -> Cow<'_, str> {
+    let lines: Vec<(usize, &str)> = src
+        .split_inclusive('\n')
+        .scan(0, |off, line| {
+            let at = *off;
+            *off += line.len();
+            Some((at, line))
+        })
+        .collect();
+    let mut blank: Vec<Range<usize>> = Vec::new();
+    let mut fence: Option<&str> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let (at, line) = lines[i];
+        let trimmed = line.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+            }
+            i += 1;
+            continue;
+        }
+        if line.len() - trimmed.len() < 4
+            && let Some(f) = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f))
+        {
+            fence = Some(f);
+            i += 1;
+            continue;
+        }
+        if is_es_statement(line) {
+            let end = statement_end(&lines, i);
+            blank.push(at..lines[end].0 + lines[end].1.len());
+            i = end + 1;
+            continue;
+        }
+        if let Some(end) = jsx_only_lines(src, &lines, i) {
+            blank.push(at..end);
+            while i < lines.len() && lines[i].0 < end {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    if blank.is_empty() {
+        return Cow::Borrowed(src);
+    }
+    let mut bytes = src.as_bytes().to_vec();
+    for r in blank {
+        for byte in &mut bytes[r] {
+            if *byte != b'\n' && *byte != b'\r' {
+                *byte = b' ';
+            }
+        }
+    }
+    // Only whole characters were replaced, each byte by an ASCII space.
+    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| src.to_string()))
+}
+
+/// An MDX `import … from …` or `export const …` line (at column 0, as MDX requires).
+fn is_es_statement(line: &str) -> bool {
+    if let Some(rest) = line.strip_prefix("import ") {
+        let rest = rest.trim_start();
+        return rest.starts_with(['\'', '"', '{', '*']) || rest.contains(" from ");
+    }
+    line.strip_prefix("export ").is_some_and(|rest| {
+        let word = rest.trim_start();
+        [
+            "const ",
+            "let ",
+            "var ",
+            "function",
+            "default ",
+            "class ",
+            "async ",
+            "type ",
+            "interface ",
+            "{",
+            "*",
+        ]
+        .iter()
+        .any(|w| word.starts_with(w))
+    })
+}
+
+/// Index of the last line of an ES statement starting at line `first`: brackets must balance.
+/// Continuation stops at a line starting at column 0 with a letter, so an unbalanced bracket
+/// cannot swallow the prose after it.
+fn statement_end(lines: &[(usize, &str)], first: usize) -> usize {
+    let mut depth: i64 = 0;
+    let mut last = first;
+    for (i, &(_, line)) in lines.iter().enumerate().skip(first) {
+        if i > first && line.starts_with(|c: char| c.is_alphabetic()) {
+            break;
+        }
+        for c in line.chars() {
+            match c {
+                '{' | '(' | '[' => depth += 1,
+                '}' | ')' | ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        last = i;
+        if depth <= 0 {
+            break;
+        }
+    }
+    last
+}
+
+/// If line `first` holds only JSX tags (`<Callout type="x">`, `</Callout>`, `<Chart … />`, possibly
+/// spanning lines), the source offset where those lines end.
+fn jsx_only_lines(src: &str, lines: &[(usize, &str)], first: usize) -> Option<usize> {
+    let (at, line) = lines[first];
+    let mut pos = at + (line.len() - line.trim_start().len());
+    let limit = lines
+        .get(first + MAX_JSX_TAG_LINES)
+        .map_or(src.len(), |&(a, _)| a);
+    let bytes = src.as_bytes();
+    let mut tags = 0;
+    loop {
+        let is_tag = bytes.get(pos) == Some(&b'<')
+            && match bytes.get(pos + 1) {
+                Some(b'/') => bytes
+                    .get(pos + 2)
+                    .is_some_and(|c| c.is_ascii_uppercase() || *c == b'>'),
+                Some(c) => c.is_ascii_uppercase() || *c == b'>',
+                None => false,
+            };
+        if !is_tag {
+            break;
+        }
+        pos = jsx_tag_end(bytes, pos, limit)?;
+        tags += 1;
+        while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
+            pos += 1;
+        }
+    }
+    if tags == 0 {
+        return None;
+    }
+    match bytes.get(pos) {
+        None => Some(pos),
+        Some(b'\n') => Some(pos + 1),
+        Some(b'\r') if bytes.get(pos + 1) == Some(&b'\n') => Some(pos + 2),
+        // Text follows the tag on its line: it is inline JSX in a paragraph, left to the parser
+        // (which skips the tags as inline HTML and keeps the text).
+        Some(_) => None,
+    }
+}
+
+/// Offset just past the `>` that closes the JSX tag opening at `start`, skipping `{…}`
+/// expressions and quoted attribute values.
+fn jsx_tag_end(bytes: &[u8], start: usize, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = start + 1;
+    while i < limit.min(bytes.len()) {
+        let c = bytes[i];
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'' | b'`') => quote = Some(c),
+            (None, b'{') => depth += 1,
+            (None, b'}') => depth = depth.saturating_sub(1),
+            (None, b'>') if depth == 0 => return Some(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Block;
+
+    fn texts(src: &str) -> Vec<(BlockKind, String)> {
+        extract(src)
+            .blocks
+            .into_iter()
+            .map(|b| (b.kind, b.text))
+            .collect()
+    }
+
+    /// The source text of the first occurrence of `word` in `block`.
+    fn src_of<'a>(src: &'a str, block: &Block, word: &str) -> &'a str {
+        let at = block.text.find(word).expect("word in block");
+        &src[block.source_range(at..at + word.len())]
+    }
+
+    #[test]
+    fn blocks_and_kinds() {
+        let src = "# A **Game** Changer\n\nSome *ground*breaking text\nwrapped.\n\n- one\n- two\n  - inner\n\n> quoted\n";
+        let got = texts(src);
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::Heading, "A Game Changer".to_string()),
+                (
+                    BlockKind::Paragraph,
+                    "Some groundbreaking text wrapped.".to_string()
+                ),
+                (BlockKind::ListItem, "one".to_string()),
+                (BlockKind::ListItem, "two".to_string()),
+                (BlockKind::ListItem, "inner".to_string()),
+                (BlockKind::Paragraph, "quoted".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn loose_list_items_are_list_items() {
+        let got = texts("- one\n\n- two\n");
+        assert_eq!(got[0], (BlockKind::ListItem, "one".to_string()));
+        assert_eq!(got[1], (BlockKind::ListItem, "two".to_string()));
+    }
+
+    #[test]
+    fn emphasis_and_entities_map_to_source() {
+        let src = "It&rsquo;s a **game** changer &amp; ground**breaking** cure";
+        let ex = extract(src);
+        let b = &ex.blocks[0];
+        assert_eq!(b.text, "It's a game changer & groundbreaking cure");
+        assert_eq!(src_of(src, b, "It's"), "It&rsquo;s");
+        assert_eq!(src_of(src, b, "game changer"), "game** changer");
+        assert_eq!(src_of(src, b, "groundbreaking"), "ground**breaking");
+        assert_eq!(src_of(src, b, "cure"), "cure");
+        assert_eq!(src_of(src, b, "&"), "&amp;");
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        let src = "No \\*risk\\* here";
+        let b = &extract(src).blocks[0];
+        assert_eq!(b.text, "No *risk* here");
+        assert_eq!(src_of(src, b, "here"), "here");
+    }
+
+    #[test]
+    fn breaks() {
+        let src = "line one  \nline two\nline three";
+        let b = &extract(src).blocks[0];
+        assert_eq!(b.text, "line one line two line three");
+        assert_eq!(b.breaks, vec![8]);
+    }
+
+    #[test]
+    fn tables_cells_are_blocks() {
+        let src = "| Treatment | Result |\n|---|---|\n| Ketamine | **Cures** depression |\n";
+        let ex = extract(src);
+        let cells: Vec<_> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(
+            cells,
+            vec![
+                (BlockKind::TableCell, "Treatment"),
+                (BlockKind::TableCell, "Result"),
+                (BlockKind::TableCell, "Ketamine"),
+                (BlockKind::TableCell, "Cures depression"),
+            ]
+        );
+        assert_eq!(src_of(src, &ex.blocks[3], "depression"), "depression");
+        assert_eq!(src_of(src, &ex.blocks[3], "Cures"), "Cures");
+    }
+
+    #[test]
+    fn code_html_and_urls_are_not_prose() {
+        let src = "Use `miracle` now.\n\n```\ncures everything\n```\n\n    indented cure\n\n<div>html cure</div>\n\nSee <https://cure.example> and [the site](https://miracle.example \"title\").\n";
+        let all: String = texts(src).into_iter().map(|(_, t)| t + "|").collect();
+        assert_eq!(all, "Use now.|See and the site.|");
+    }
+
+    #[test]
+    fn image_alt_text_is_an_attribute_block() {
+        let src = "Before ![A *proven* cure](x.png) after";
+        let ex = extract(src);
+        let got: Vec<_> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::Paragraph, "Before after"),
+                (BlockKind::Attribute, "A proven cure"),
+            ]
+        );
+        assert_eq!(src_of(src, &ex.blocks[1], "proven cure"), "proven* cure");
+    }
+
+    #[test]
+    fn link_text_is_prose() {
+        let src = "Read [our *guaranteed* results](/r).";
+        let b = &extract(src).blocks[0];
+        assert_eq!(b.text, "Read our guaranteed results.");
+        assert_eq!(src_of(src, b, "results"), "results");
+    }
+
+    #[test]
+    fn comments_inline_and_block() {
+        let src = "Text <!-- claimlint-disable-next-line hype --> more\n\n<!--\n  block note\n-->\n\nEnd <!-- open";
+        let ex = extract(src);
+        let got: Vec<_> = ex
+            .comments
+            .iter()
+            .map(|c| (c.text.as_str(), &src[c.src.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "claimlint-disable-next-line hype",
+                    "<!-- claimlint-disable-next-line hype -->"
+                ),
+                ("block note", "<!--\n  block note\n-->"),
+            ]
+        );
+        assert_eq!(ex.blocks[0].text, "Text more");
+        assert_eq!(ex.blocks.len(), 2);
+    }
+
+    #[test]
+    fn yaml_front_matter_title_and_description_only() {
+        let src = "---\ntitle: \"Ketamine \\\"miracle\\\" care\"\nlayout: post\ndescription: Proven\n  relief, fast # seo\ntags: [cure]\n---\n\nBody text.\n";
+        let ex = extract(src);
+        let got: Vec<_> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::Metadata, "Ketamine \"miracle\" care"),
+                (BlockKind::Metadata, "Proven relief, fast"),
+                (BlockKind::Paragraph, "Body text."),
+            ]
+        );
+        assert_eq!(src_of(src, &ex.blocks[0], "Ketamine"), "Ketamine");
+        assert_eq!(src_of(src, &ex.blocks[0], "\"miracle\""), "\\\"miracle\\\"");
+        assert_eq!(src_of(src, &ex.blocks[1], "relief"), "relief");
+    }
+
+    #[test]
+    fn yaml_block_scalar_and_single_quotes() {
+        let src = "---\ntitle: 'It''s safe'\ndescription: >-\n  Fast relief\n  for all\n---\n";
+        let ex = extract(src);
+        assert_eq!(ex.blocks[0].text, "It's safe");
+        assert_eq!(src_of(src, &ex.blocks[0], "safe"), "safe");
+        assert_eq!(ex.blocks[1].text, "Fast relief for all");
+        assert_eq!(src_of(src, &ex.blocks[1], "for all"), "for all");
+    }
+
+    #[test]
+    fn toml_front_matter() {
+        let src =
+            "+++\ntitle = \"Cure \\u2019s\"\ndraft = true\ndescription = 'Guaranteed'\n+++\nText";
+        let ex = extract(src);
+        assert_eq!(ex.blocks[0].kind, BlockKind::Metadata);
+        assert_eq!(ex.blocks[0].text, "Cure 's");
+        assert_eq!(src_of(src, &ex.blocks[0], "Cure"), "Cure");
+        assert_eq!(src_of(src, &ex.blocks[1], "Guaranteed"), "Guaranteed");
+        assert_eq!(ex.blocks[2].text, "Text");
+    }
+
+    #[test]
+    fn mdx_statements_and_jsx_lines_are_skipped() {
+        let src = "import Chart from './Chart'\nexport const meta = {\n  title: 'x',\n}\n\n# Title\n\n<Callout type=\"warn\">\nKetamine is not a cure.\n</Callout>\n\n<Chart\n  data={[1, 2]}\n/>\n\nWe import only what we need.\n";
+        let ex = extract(src);
+        let got: Vec<_> = ex.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            got,
+            vec![
+                "Title",
+                "Ketamine is not a cure.",
+                "We import only what we need."
+            ]
+        );
+        assert_eq!(src_of(src, &ex.blocks[1], "cure"), "cure");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow_or_crawl() {
+        for src in [
+            "- ".repeat(50_000) + "deep",
+            ">".repeat(50_000) + " deep",
+            "* ".repeat(25_000) + "\n" + &"1. ".repeat(25_000),
+            "[".repeat(50_000) + "x" + &"](u)".repeat(50_000),
+        ] {
+            let start = std::time::Instant::now();
+            let ex = extract(&src);
+            assert!(start.elapsed().as_secs() < 5);
+            assert!(ex.blocks.len() <= 2);
+        }
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for src in [
+            "---\ntitle: \"unterminated\n",
+            "---\ntitle: \"\\u12",
+            "+++\ntitle = \"\"\"open\n+++\n",
+            "<Chart data={{{\n\ntext",
+            "export const x = {\nprose continues\n",
+            "<!--",
+            "![",
+            "\u{FEFF}é&#xZZ; &;\\",
+        ] {
+            let _ = extract(src);
+        }
+    }
+}

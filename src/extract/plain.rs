@@ -1,0 +1,158 @@
+//! Plain text → prose blocks.
+//!
+//! Blank lines end paragraphs. A list item (`- `, `* `, `• `, `1. `, `a) `) is a block of its own,
+//! and its indented continuation lines join it. Inside a paragraph, a short line with no closing
+//! punctuation followed by a capitalised line reads as a heading or label and ends a sentence;
+//! otherwise line breaks are soft (line-wrapped prose).
+
+use super::{Comment, Extracted};
+use crate::document::{BlockKind, ProseBuilder};
+
+/// Longest line, in words, still read as a heading when it has no closing punctuation.
+const HEADING_MAX_WORDS: usize = 10;
+
+/// A line starting with this is a suppression directive, not prose.
+const DIRECTIVE_PREFIX: &str = "claimlint-";
+
+#[must_use]
+pub fn extract(src: &str) -> Extracted {
+    let mut b = ProseBuilder::new();
+    let mut comments = Vec::new();
+    let mut kind: Option<BlockKind> = None;
+    let mut prev_line: Option<&str> = None;
+    let mut offset = 0;
+    for raw in src.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if let Some(k) = kind.take() {
+                b.end_block(k);
+            }
+            prev_line = None;
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if trimmed.starts_with(DIRECTIVE_PREFIX) {
+            comments.push(Comment {
+                text: trimmed.to_string(),
+                src: start + indent..start + indent + trimmed.len(),
+            });
+            continue;
+        }
+        if let Some(marker) = list_marker(trimmed) {
+            if let Some(k) = kind.take() {
+                b.end_block(k);
+            }
+            b.text(&trimmed[marker..], start + indent + marker);
+            kind = Some(BlockKind::ListItem);
+        } else {
+            match kind {
+                Some(BlockKind::ListItem) if indent == 0 => {
+                    b.end_block(BlockKind::ListItem);
+                    kind = Some(BlockKind::Paragraph);
+                }
+                Some(_) => {
+                    if prev_line.is_some_and(|p| reads_as_heading(p, trimmed)) {
+                        b.sentence_break();
+                    } else {
+                        b.space(start);
+                    }
+                }
+                None => kind = Some(BlockKind::Paragraph),
+            }
+            b.text(trimmed, start + indent);
+        }
+        prev_line = Some(trimmed);
+    }
+    if let Some(k) = kind {
+        b.end_block(k);
+    }
+    Extracted {
+        blocks: b.finish(),
+        comments,
+    }
+}
+
+/// Byte length of a list marker and the space after it, if the line starts with one.
+fn list_marker(line: &str) -> Option<usize> {
+    let mut chars = line.char_indices();
+    let (_, first) = chars.next()?;
+    if matches!(
+        first,
+        '-' | '*' | '+' | '•' | '·' | '◦' | '▪' | '–' | '—' | '✓' | '✔'
+    ) {
+        let rest = &line[first.len_utf8()..];
+        return rest
+            .starts_with(' ')
+            .then(|| first.len_utf8() + 1 + (rest.len() - rest[1..].trim_start().len() - 1));
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let alpha = usize::from(digits == 0 && line.as_bytes()[0].is_ascii_lowercase());
+    let n = digits.max(alpha);
+    if (1..=3).contains(&n)
+        && matches!(line.as_bytes().get(n), Some(b'.' | b')'))
+        && line.as_bytes().get(n + 1) == Some(&b' ')
+    {
+        let rest = &line[n + 2..];
+        return Some(n + 2 + (rest.len() - rest.trim_start().len()));
+    }
+    None
+}
+
+/// A line reads as a heading or label when it is short, has no closing punctuation, is mostly
+/// capitalised words, and the next line starts a new sentence.
+fn reads_as_heading(prev: &str, next: &str) -> bool {
+    if prev.ends_with(['.', '!', '?', ',', ';', '-', '(', '"', '\'']) {
+        return false;
+    }
+    let words: Vec<&str> = prev.split_whitespace().collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
+        .count();
+    (prev.ends_with(':') || (words.len() <= HEADING_MAX_WORDS && capitalised * 2 > words.len()))
+        && next.chars().next().is_some_and(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(src: &str) -> Vec<(BlockKind, String, Vec<usize>)> {
+        extract(src)
+            .blocks
+            .into_iter()
+            .map(|b| (b.kind, b.text, b.breaks))
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_lists_and_headings() {
+        let src = "Our Approach\nKetamine may help.\n\nWe offer:\n- infusions\n  twice weekly\n* KAP\n\nEnd.";
+        let got = blocks(src);
+        assert_eq!(got[0].1, "Our Approach Ketamine may help.");
+        assert_eq!(got[0].2, vec![12]);
+        assert_eq!(got[1].1, "We offer:");
+        assert_eq!(
+            (got[2].0, got[2].1.as_str()),
+            (BlockKind::ListItem, "infusions twice weekly")
+        );
+        assert_eq!(got[3].1, "KAP");
+        assert_eq!(got[4].1, "End.");
+    }
+
+    #[test]
+    fn list_item_offsets_point_past_the_marker() {
+        let src = "x\n\n  1. Miracle cure\r\n";
+        let b = &extract(src).blocks[1];
+        assert_eq!(&src[b.source_range(0..7)], "Miracle");
+    }
+
+    #[test]
+    fn wrapped_prose_has_no_breaks() {
+        let src = "Ketamine is an anesthetic that some clinics now offer for\nDepression under supervision.";
+        assert!(blocks(src)[0].2.is_empty());
+    }
+}

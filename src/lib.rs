@@ -1,0 +1,9 @@
+pub mod document;
+pub mod extract;
+pub mod rules;
+pub mod segment;
+pub mod check;
+pub mod cli;
+pub mod report;
+pub mod run;
+pub mod source;

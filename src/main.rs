@@ -1,0 +1,31 @@
+//! The claimlint binary: parse the arguments, run the library, map the outcome to an exit code.
+
+use claimlint::cli::Cli;
+use claimlint::run::{Exit, Io, run};
+use clap::Parser;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let stdout_is_terminal = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr().lock();
+    let mut stdin = io::stdin().lock();
+    let mut io = Io {
+        stdin: &mut stdin,
+        stdout: &mut out,
+        stderr: &mut err,
+        stdout_is_terminal,
+    };
+    match run(&cli, &mut io).and_then(|exit| out.flush().map(|()| exit)) {
+        Ok(exit) => ExitCode::from(exit.code()),
+        // A reader that stopped reading (`claimlint check | head`) is not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "error: {e}");
+            ExitCode::from(Exit::Error.code())
+        }
+    }
+}

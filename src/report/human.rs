@@ -1,0 +1,208 @@
+//! Human output: compiler-style diagnostics rendered by codespan-reporting, plus the `rules` table
+//! and `explain` page.
+//!
+//! ```text
+//! warning[hype/miracle]: hype word
+//!  --> page.md:2:5
+//!   |
+//! 2 | A miracle cure.
+//!   |   ^^^^^^^ hype
+//!   |
+//!   = help: say what it does
+//!   = help: replace with `new`
+//!   = note: regulators read this as implied superiority
+//! ```
+//!
+//! codespan has no "info" severity: info findings render as `note[…]`. It has no suggestion
+//! rendering either, so a replacement is one more `help:` line.
+
+use super::{Report, suggestion, summary};
+use crate::check::Finding;
+use crate::rules::{Rule, RuleSet, RulesetError, RulesetSource, Severity};
+use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::{self, SimpleFile, SimpleFiles};
+use codespan_reporting::term::{self, Chars, Config, WriteStyle, termcolor};
+use std::io::{self, Write};
+
+fn config() -> Config {
+    Config {
+        // `-->` rather than box drawing: reads the same in every terminal and log.
+        chars: Chars::ascii(),
+        ..Config::default()
+    }
+}
+
+fn to_io(e: files::Error) -> io::Error {
+    match e {
+        files::Error::Io(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
+
+/// Runs `f` with a [`WriteStyle`] over `w`: ANSI colours or none.
+fn styled(
+    w: &mut dyn Write,
+    color: bool,
+    f: impl FnOnce(&mut dyn WriteStyle) -> Result<(), files::Error>,
+) -> io::Result<()> {
+    if color {
+        f(&mut termcolor::Ansi::new(w)).map_err(to_io)
+    } else {
+        f(&mut termcolor::NoColor::new(w)).map_err(to_io)
+    }
+}
+
+fn severity(s: Severity) -> CsSeverity {
+    match s {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+        Severity::Info => CsSeverity::Note,
+    }
+}
+
+/// The codespan diagnostic for one finding in `text`.
+#[must_use]
+pub fn diagnostic(rule: &Rule, finding: &Finding, text: &str) -> Diagnostic<()> {
+    let matched = text.get(finding.span.clone()).unwrap_or_default();
+    let mut notes = Vec::new();
+    if !rule.help.is_empty() {
+        notes.push(format!("help: {}", rule.help.trim_end()));
+    }
+    if let Some(s) = suggestion(rule, matched) {
+        notes.push(format!("help: replace with `{}`", s.replacement));
+    }
+    if !rule.note.is_empty() {
+        notes.push(format!("note: {}", rule.note.trim_end()));
+    }
+    Diagnostic::new(severity(rule.severity))
+        .with_code(rule.id.clone())
+        .with_message(rule.message.clone())
+        .with_labels(vec![
+            Label::primary((), finding.span.clone()).with_message(rule.label.clone()),
+        ])
+        .with_notes(notes)
+}
+
+/// Writes every finding, then the summary line.
+///
+/// # Errors
+/// Writing to `w` failed.
+pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<()> {
+    let config = config();
+    for file in &report.files {
+        let src = SimpleFile::new(file.source.name.as_str(), file.source.text.as_str());
+        for f in &file.findings {
+            let d = diagnostic(&report.rules.rules[f.rule], f, &file.source.text);
+            styled(w, color, |s| {
+                term::emit_to_write_style(s, &config, &src, &d)
+            })?;
+        }
+    }
+    writeln!(w, "{}", summary(report.files_checked, report.counts()))
+}
+
+/// Renders ruleset problems as diagnostics on the TOML files themselves.
+///
+/// # Errors
+/// Writing to `w` failed.
+pub fn emit_ruleset_errors(
+    w: &mut dyn Write,
+    sources: &[RulesetSource],
+    errors: &[RulesetError],
+    color: bool,
+) -> io::Result<()> {
+    let config = config();
+    let mut files = SimpleFiles::new();
+    let ids: Vec<usize> = sources
+        .iter()
+        .map(|s| files.add(s.name.as_str(), s.text.as_str()))
+        .collect();
+    for e in errors {
+        let mut d = Diagnostic::error().with_message(e.message.clone());
+        match (&e.span, ids.get(e.source)) {
+            (Some(span), Some(&id)) => {
+                d = d.with_labels(vec![Label::primary(id, span.clone())]);
+            }
+            (None, Some(_)) => {
+                d = d.with_notes(vec![format!("in {}", sources[e.source].name)]);
+            }
+            _ => {}
+        }
+        styled(w, color, |s| {
+            term::emit_to_write_style(s, &config, &files, &d)
+        })?;
+    }
+    let n = errors.len();
+    writeln!(
+        w,
+        "error: could not load the rulesets ({n} problem{})",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// The `rules` table: id, category, severity and message in aligned columns.
+///
+/// # Errors
+/// Writing to `w` failed.
+pub fn rules_table(w: &mut dyn Write, rules: &[&Rule]) -> io::Result<()> {
+    let width = |f: fn(&Rule) -> usize| rules.iter().map(|r| f(r)).max().unwrap_or(0);
+    let id_w = width(|r| r.id.chars().count());
+    let cat_w = width(|r| r.category.as_str().len());
+    let sev_w = width(|r| r.severity.as_str().len());
+    for r in rules {
+        writeln!(
+            w,
+            "{:id_w$}  {:cat_w$}  {:sev_w$}  {}",
+            r.id,
+            r.category.as_str(),
+            r.severity.as_str(),
+            r.message
+        )?;
+    }
+    Ok(())
+}
+
+/// The `explain` page: ruff-like sections from the rule's fields.
+///
+/// # Errors
+/// Writing to `w` failed.
+pub fn explain(w: &mut dyn Write, rules: &RuleSet, rule: &Rule) -> io::Result<()> {
+    writeln!(w, "# {}", rule.id)?;
+    writeln!(w)?;
+    writeln!(w, "Category: {}", rule.category.as_str())?;
+    writeln!(w, "Severity: {}", rule.severity.as_str())?;
+    if let Some(c) = rule.caveat {
+        writeln!(w, "Caveat: {}", c.as_str())?;
+    }
+    if let Some(src) = rules.sources.get(rule.source) {
+        writeln!(w, "Defined in: {}", src.name)?;
+    }
+    let section = |w: &mut dyn Write, title: &str, body: &str| -> io::Result<()> {
+        if body.trim().is_empty() {
+            return Ok(());
+        }
+        writeln!(w)?;
+        writeln!(w, "## {title}")?;
+        writeln!(w, "{}", body.trim_end())
+    };
+    section(w, "What it flags", &rule.message)?;
+    section(w, "Why", &rule.note)?;
+    section(w, "Use instead", &rule.help)?;
+    if let Some(r) = &rule.replacement {
+        section(
+            w,
+            "Replacement",
+            &format!("`{r}` (applicability: {})", rule.applicability.as_str()),
+        )?;
+    }
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|e| format!("- {e}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    section(w, "Flagged", &list(&rule.examples.flag))?;
+    section(w, "Not flagged", &list(&rule.examples.pass))?;
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! Validation and compilation: raw ruleset files → one [`RuleSet`].
+//!
+//! Every file's rules and lexicons share one namespace and one automaton, so a user ruleset can
+//! refer to the lexicons of the built-in ones. Errors carry the file and byte span they concern,
+//! so `check-rules` can point into the TOML like a compiler.
+
+use super::matcher::{Matcher, MatcherBuilder, Target};
+use super::phrase;
+use super::schema::{
+    Applicability, CaveatId, Category, RawLexicon, RawRule, RawRuleset, Scope, Severity,
+};
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// One ruleset file as loaded: its display name and text, kept for error rendering and `explain`.
+#[derive(Debug, Clone)]
+pub struct RulesetSource {
+    pub name: String,
+    pub text: String,
+}
+
+/// A problem in a ruleset file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesetError {
+    /// Index into the sources passed to [`RuleSet::compile`].
+    pub source: usize,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+/// Index of a lexicon in [`RuleSet::lexicons`].
+pub type LexId = usize;
+
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    pub flag: Vec<String>,
+    pub pass: Vec<String>,
+}
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    pub label: String,
+    pub help: String,
+    pub note: String,
+    pub replacement: Option<String>,
+    pub applicability: Applicability,
+    pub caveat: Option<CaveatId>,
+    pub negated_by: Vec<LexId>,
+    pub unless: Vec<LexId>,
+    pub unless_scope: Scope,
+    pub requires: Vec<LexId>,
+    pub requires_document: Vec<LexId>,
+    pub trigger: Vec<LexId>,
+    pub present_if: Vec<Vec<LexId>>,
+    pub examples: Examples,
+    /// Which source file defines it and where.
+    pub source: usize,
+    pub span: Range<usize>,
+}
+
+/// All loaded rules, compiled once and shared by every file checked.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub sources: Vec<RulesetSource>,
+    pub rules: Vec<Rule>,
+    pub lexicons: Vec<Lexicon>,
+    pub(crate) matcher: Matcher,
+}
+
+struct Ctx<'a> {
+    errors: Vec<RulesetError>,
+    lex_ids: HashMap<String, LexId>,
+    raw_lex: Vec<(usize, &'a Spanned<RawLexicon>)>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, source: usize, span: Range<usize>, message: impl Into<String>) {
+        self.errors.push(RulesetError {
+            source,
+            span: Some(span),
+            message: message.into(),
+        });
+    }
+
+    fn resolve(&mut self, source: usize, names: &[Spanned<String>]) -> Vec<LexId> {
+        names
+            .iter()
+            .filter_map(|n| match self.lex_ids.get(n.get_ref()) {
+                Some(&id) => Some(id),
+                None => {
+                    self.err(source, n.span(), format!("unknown lexicon `{}`", n.get_ref()));
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+/// Message of a TOML error without the rendered snippet toml adds (we render our own).
+fn toml_message(e: &toml::de::Error) -> String {
+    e.message().trim().to_string()
+}
+
+impl RuleSet {
+    /// Parses, validates and compiles ruleset sources. All errors are collected, not just the first.
+    ///
+    /// # Errors
+    /// Every problem found, each with its file and span.
+    pub fn compile(sources: Vec<RulesetSource>) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
+        let mut parsed: Vec<Option<RawRuleset>> = Vec::new();
+        let mut errors = Vec::new();
+        for (i, s) in sources.iter().enumerate() {
+            match toml::from_str::<RawRuleset>(&s.text) {
+                Ok(r) => parsed.push(Some(r)),
+                Err(e) => {
+                    errors.push(RulesetError {
+                        source: i,
+                        span: e.span(),
+                        message: toml_message(&e),
+                    });
+                    parsed.push(None);
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err((sources, errors));
+        }
+        let parsed: Vec<RawRuleset> = parsed.into_iter().flatten().collect();
+        match build(&parsed) {
+            Ok((rules, lexicons, matcher)) => Ok(Self {
+                sources,
+                rules,
+                lexicons,
+                matcher,
+            }),
+            Err(errors) => Err((sources, errors)),
+        }
+    }
+
+    #[must_use]
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    #[must_use]
+    pub fn lexicon_id(&self, name: &str) -> Option<LexId> {
+        self.lexicons.iter().position(|l| l.name == name)
+    }
+}
+
+type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
+
+fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
+    let mut ctx = Ctx {
+        errors: Vec::new(),
+        lex_ids: HashMap::new(),
+        raw_lex: Vec::new(),
+    };
+    let mut lexicons = Vec::new();
+    for (src, file) in files.iter().enumerate() {
+        for (name, lex) in &file.lexicon {
+            if ctx.lex_ids.contains_key(name) {
+                ctx.err(src, lex.span(), format!("lexicon `{name}` is defined twice"));
+                continue;
+            }
+            ctx.lex_ids.insert(name.clone(), lexicons.len());
+            ctx.raw_lex.push((src, lex));
+            lexicons.push(Lexicon {
+                name: name.clone(),
+                description: lex.get_ref().description.clone(),
+            });
+        }
+    }
+    let mut mb = MatcherBuilder::default();
+    // Lexicons first: patterns may interpolate them, so their regex alternatives are needed.
+    let mut lex_regex: Vec<Option<String>> = vec![None; lexicons.len()];
+    for id in 0..lexicons.len() {
+        lexicon_regex(&mut ctx, id, &mut lex_regex, 0);
+    }
+    let raw_lex = std::mem::take(&mut ctx.raw_lex);
+    for (id, (src, lex)) in raw_lex.iter().enumerate() {
+        let lex = lex.get_ref();
+        if lex.phrases.is_empty() && lex.patterns.is_empty() {
+            ctx.err(*src, raw_lex[id].1.span(), format!("lexicon `{}` has no phrases or patterns", lexicons[id].name));
+        }
+        add_phrases(&mut ctx, &mut mb, *src, &lex.phrases, Target::Lexicon(id));
+        add_phrases(&mut ctx, &mut mb, *src, &lex.exceptions, Target::LexiconException(id));
+        add_patterns(&mut ctx, &mut mb, *src, &lex.patterns, Target::Lexicon(id), &lex_regex);
+    }
+    ctx.raw_lex = raw_lex;
+
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    for (src, file) in files.iter().enumerate() {
+        for raw in &file.rule {
+            let span = raw.span();
+            let r = raw.get_ref();
+            let id = r.id.get_ref().clone();
+            if seen.insert(id.clone(), ()).is_some() {
+                ctx.err(src, r.id.span(), format!("rule id `{id}` is defined twice"));
+                continue;
+            }
+            if !valid_id(&id) {
+                ctx.err(src, r.id.span(), format!("rule id `{id}` must be `group/name` in lower-case kebab-case"));
+            }
+            let index = rules.len();
+            validate_kind(&mut ctx, src, span.clone(), r);
+            add_phrases(&mut ctx, &mut mb, src, &r.phrases, Target::Rule(index));
+            add_phrases(&mut ctx, &mut mb, src, &r.exceptions, Target::RuleException(index));
+            add_patterns(&mut ctx, &mut mb, src, &r.patterns, Target::Rule(index), &lex_regex);
+            let rule = Rule {
+                id,
+                category: r.category,
+                severity: r.severity,
+                message: r.message.clone(),
+                label: r.label.clone(),
+                help: r.help.clone(),
+                note: r.note.clone(),
+                replacement: r.replacement.as_ref().map(|s| s.get_ref().clone()),
+                applicability: r.applicability,
+                caveat: r.caveat,
+                negated_by: ctx.resolve(src, &r.negated_by),
+                unless: ctx.resolve(src, &r.unless),
+                unless_scope: r.unless_scope,
+                requires: ctx.resolve(src, &r.requires),
+                requires_document: ctx.resolve(src, &r.requires_document),
+                trigger: ctx.resolve(src, &r.trigger),
+                present_if: r.present_if.iter().map(|g| ctx.resolve(src, g)).collect(),
+                examples: super::compile::Examples {
+                    flag: r.examples.flag.clone(),
+                    pass: r.examples.pass.clone(),
+                },
+                source: src,
+                span,
+            };
+            rules.push(rule);
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return Err(ctx.errors);
+    }
+    match mb.build() {
+        Ok(m) => Ok((rules, lexicons, m)),
+        Err(message) => Err(vec![RulesetError {
+            source: 0,
+            span: None,
+            message,
+        }]),
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut parts = id.split('/');
+    let ok = |p: &str| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None) if ok(a) && ok(b))
+}
+
+fn validate_kind(ctx: &mut Ctx<'_>, src: usize, span: Range<usize>, r: &RawRule) {
+    let caveat_fields = r.caveat.is_some() || !r.trigger.is_empty() || !r.present_if.is_empty();
+    if r.category == Category::MissingCaveat {
+        if r.caveat.is_none() || r.trigger.is_empty() || r.present_if.is_empty() {
+            ctx.err(src, span.clone(), "a `missing-caveat` rule needs `caveat`, `trigger` and `present-if`");
+        }
+        if !r.phrases.is_empty() || !r.patterns.is_empty() {
+            ctx.err(src, span.clone(), "a `missing-caveat` rule matches through `trigger`, not `phrases` or `patterns`");
+        }
+        if r.present_if.iter().any(Vec::is_empty) {
+            ctx.err(src, span.clone(), "a `present-if` group must name at least one lexicon");
+        }
+    } else {
+        if caveat_fields {
+            ctx.err(src, span.clone(), "`caveat`, `trigger` and `present-if` belong to `missing-caveat` rules");
+        }
+        if r.phrases.is_empty() && r.patterns.is_empty() {
+            ctx.err(src, span.clone(), "the rule has no `phrases` or `patterns`: it can never match");
+        }
+    }
+    if r.examples.flag.is_empty() {
+        ctx.err(src, span, "every rule needs at least one `examples.flag` sentence");
+    }
+}
+
+fn add_phrases(ctx: &mut Ctx<'_>, mb: &mut MatcherBuilder, src: usize, phrases: &[Spanned<String>], target: Target) {
+    for p in phrases {
+        match phrase::spec(p.get_ref()) {
+            Some(spec) => mb.phrase(spec, target),
+            None => ctx.err(src, p.span(), format!("phrase {:?} can never match: nothing is left after normalisation", p.get_ref())),
+        }
+    }
+}
+
+fn add_patterns(
+    ctx: &mut Ctx<'_>,
+    mb: &mut MatcherBuilder,
+    src: usize,
+    patterns: &[Spanned<String>],
+    target: Target,
+    lex_regex: &[Option<String>],
+) {
+    for p in patterns {
+        let expanded = match interpolate(ctx, p.get_ref(), lex_regex) {
+            Ok(e) => e,
+            Err(msg) => {
+                ctx.err(src, p.span(), msg);
+                continue;
+            }
+        };
+        if let Err(e) = mb.pattern(&expanded, target) {
+            ctx.err(src, p.span(), format!("invalid regex: {e}"));
+        }
+        // A rule pattern inherits the exceptions of the lexicons it interpolates, so that
+        // "{unapproved-condition}" does not match inside "trauma-informed".
+        if let Target::Rule(rule) = target {
+            for (name, &id) in &ctx.lex_ids {
+                if p.get_ref().contains(&format!("{{{name}}}")) {
+                    let (_, lex) = ctx.raw_lex[id];
+                    for spec in lex.get_ref().exceptions.iter().filter_map(|e| phrase::spec(e.get_ref())) {
+                        mb.phrase(spec, Target::RuleException(rule));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Replaces each `{lexicon}` in a pattern with a non-capturing alternation of that lexicon.
+fn interpolate(ctx: &Ctx<'_>, pattern: &str, lex_regex: &[Option<String>]) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}');
+        let name = close.map(|c| &after[..c]);
+        match name {
+            Some(n) if n.starts_with(|c: char| c.is_ascii_lowercase()) && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') => {
+                let id = *ctx.lex_ids.get(n).ok_or_else(|| format!("unknown lexicon `{{{n}}}` in pattern"))?;
+                let alt = lex_regex[id].as_deref().ok_or_else(|| format!("lexicon `{n}` cannot be used in a pattern (it refers to itself)"))?;
+                out.push_str(&rest[..open]);
+                out.push_str("(?:");
+                out.push_str(alt);
+                out.push(')');
+                rest = &after[n.len() + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The regex alternation of a lexicon's phrases and patterns, computed on first use so that
+/// lexicons may interpolate other lexicons (to a small depth; a cycle is an error).
+fn lexicon_regex(ctx: &mut Ctx<'_>, id: LexId, memo: &mut Vec<Option<String>>, depth: usize) -> Option<String> {
+    if let Some(r) = &memo[id] {
+        return Some(r.clone());
+    }
+    if depth > 4 {
+        return None;
+    }
+    let (src, lex) = ctx.raw_lex[id];
+    let lex = lex.get_ref();
+    let mut alts: Vec<String> = lex.phrases.iter().filter_map(|p| phrase::spec(p.get_ref())).map(|s| phrase::to_regex(&s)).collect();
+    for p in &lex.patterns {
+        // Resolve nested lexicons before interpolating.
+        let mut pending = Vec::new();
+        for name in ctx.lex_ids.keys() {
+            if p.get_ref().contains(&format!("{{{name}}}")) {
+                pending.push(ctx.lex_ids[name]);
+            }
+        }
+        for dep in pending {
+            if dep == id || lexicon_regex(ctx, dep, memo, depth + 1).is_none() {
+                ctx.err(src, p.span(), "lexicon patterns refer to each other in a cycle");
+                return None;
+            }
+        }
+        match interpolate(ctx, p.get_ref(), memo) {
+            Ok(e) => alts.push(format!("(?:{e})")),
+            Err(m) => {
+                ctx.err(src, p.span(), m);
+                return None;
+            }
+        }
+    }
+    let joined = alts.join("|");
+    memo[id] = Some(joined.clone());
+    Some(joined)
+}

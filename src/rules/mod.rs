@@ -1,0 +1,12 @@
+//! Rules are data: TOML rulesets are parsed ([`schema`]), validated and compiled into one
+//! [`RuleSet`] ([`compile`]) whose phrases share one automaton ([`matcher`]).
+
+pub mod builtin;
+pub mod compile;
+pub mod examples;
+pub mod matcher;
+pub mod phrase;
+pub mod schema;
+
+pub use compile::{LexId, Rule, RuleSet, RulesetError, RulesetSource};
+pub use schema::{Applicability, CaveatId, Category, Scope, Severity};

@@ -1,0 +1,249 @@
+//! Reading input files: bytes → checked UTF-8 text, and byte offsets → line and column.
+//!
+//! Everything that can go wrong with one file becomes a [`SourceError`] whose `Display` is one
+//! line naming the file, so the CLI can print it, skip the file and go on (ripgrep's habit: a
+//! per-file error does not stop the run, the exit code becomes 2 at the end).
+//!
+//! A UTF-8 byte-order mark is skipped: [`SourceFile::text`] starts after it and
+//! [`SourceFile::bom`] says how many bytes were dropped, so offsets reported to the user (which
+//! count bytes of the file as read) add it back.
+
+use crate::extract::Format;
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+/// The display name of standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// How far into a file a NUL byte marks it as binary (the same window as git and ripgrep).
+const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One input file, read and decoded.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it (or as the walker found it); `<stdin>` for `-`.
+    pub name: String,
+    /// The text after any byte-order mark.
+    pub text: String,
+    /// Bytes skipped at the start of the file: 3 for a UTF-8 BOM, else 0.
+    pub bom: usize,
+    pub format: Format,
+}
+
+/// Why a file could not be checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    pub path: String,
+    pub kind: SourceErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceErrorKind {
+    NotFound,
+    PermissionDenied,
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// A UTF-16 byte-order mark.
+    Utf16,
+    /// Not UTF-8; the byte offset (in the file as read) of the first bad byte.
+    InvalidUtf8(usize),
+    /// Anything else the operating system or the directory walker reported.
+    Other(String),
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.path)?;
+        match &self.kind {
+            SourceErrorKind::NotFound => f.write_str("no such file or directory"),
+            SourceErrorKind::PermissionDenied => f.write_str("permission denied"),
+            SourceErrorKind::Binary => f.write_str("binary file, skipped"),
+            SourceErrorKind::Utf16 => {
+                f.write_str("UTF-16 is not supported; save the file as UTF-8")
+            }
+            SourceErrorKind::InvalidUtf8(at) => write!(f, "invalid UTF-8 at byte {at}"),
+            // Keep it on one line whatever the OS said.
+            SourceErrorKind::Other(msg) => f.write_str(&msg.replace(['\n', '\r'], " ")),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+impl SourceError {
+    #[must_use]
+    pub fn new(path: impl Into<String>, kind: SourceErrorKind) -> Self {
+        Self {
+            path: path.into(),
+            kind,
+        }
+    }
+
+    /// Classifies an I/O error for `path`.
+    #[must_use]
+    pub fn io(path: impl Into<String>, err: &io::Error) -> Self {
+        let kind = match err.kind() {
+            io::ErrorKind::NotFound => SourceErrorKind::NotFound,
+            io::ErrorKind::PermissionDenied => SourceErrorKind::PermissionDenied,
+            io::ErrorKind::IsADirectory => SourceErrorKind::Other("is a directory".into()),
+            _ => SourceErrorKind::Other(lower_first(&err.to_string())),
+        };
+        Self::new(path, kind)
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() && !chars.clone().next().is_some_and(char::is_uppercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+impl SourceFile {
+    /// Reads a file from disk. `format` is the format to read it as; callers choose it from the
+    /// extension, falling back to plain text for a file the user named explicitly.
+    ///
+    /// # Errors
+    /// The file cannot be read, is binary or UTF-16, or is not valid UTF-8.
+    pub fn read(path: &Path, format: Format) -> Result<Self, SourceError> {
+        let name = path.display().to_string();
+        if path.is_dir() {
+            return Err(SourceError::new(
+                name,
+                SourceErrorKind::Other("is a directory".into()),
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| SourceError::io(name.clone(), &e))?;
+        Self::from_bytes(name, bytes, format)
+    }
+
+    /// Decodes bytes already read (stdin, a test) as a file named `name`.
+    ///
+    /// # Errors
+    /// The bytes are binary or UTF-16, or not valid UTF-8.
+    pub fn from_bytes(
+        name: impl Into<String>,
+        mut bytes: Vec<u8>,
+        format: Format,
+    ) -> Result<Self, SourceError> {
+        let name = name.into();
+        // UTF-16 is full of NUL bytes: name the real problem before the binary sniff does.
+        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            return Err(SourceError::new(name, SourceErrorKind::Utf16));
+        }
+        if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
+            return Err(SourceError::new(name, SourceErrorKind::Binary));
+        }
+        let bom = if bytes.starts_with(UTF8_BOM) {
+            UTF8_BOM.len()
+        } else {
+            0
+        };
+        bytes.drain(..bom);
+        let text = String::from_utf8(bytes).map_err(|e| {
+            SourceError::new(
+                name.clone(),
+                SourceErrorKind::InvalidUtf8(bom + e.utf8_error().valid_up_to()),
+            )
+        })?;
+        Ok(Self {
+            name,
+            text,
+            bom,
+            format,
+        })
+    }
+}
+
+/// A 1-based line and column; the column counts characters (Unicode scalar values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Byte offset → line and column, for one text.
+///
+/// Lines end at `\n`; in a CRLF file the `\r` belongs to the line it ends, so it never counts
+/// towards a column of the next line.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    #[must_use]
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// The line and column of byte `offset` in `text` (the text the index was built from).
+    /// An offset inside a multi-byte character counts as that character's position.
+    #[must_use]
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = text.as_bytes()[start..offset]
+            .iter()
+            // Count the bytes that start a character (all but UTF-8 continuation bytes).
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        LineCol {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// Byte range of 0-based line `line`, without its line ending.
+    #[must_use]
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).map_or(text.len(), |&s| s - 1);
+        let end = if text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let text = "ab\ncafé miracle\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        let m = text.find("miracle").unwrap();
+        assert_eq!(idx.line_col(text, m), LineCol { line: 2, column: 6 });
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.line_col(text, x), LineCol { line: 3, column: 1 });
+        assert_eq!(idx.line_range(text, 1), 3..text.find('\r').unwrap());
+    }
+
+    #[test]
+    fn decoding_errors() {
+        let e = SourceFile::from_bytes("a", b"\xFF\xFEa\0".to_vec(), Format::Text).unwrap_err();
+        assert_eq!(e.kind, SourceErrorKind::Utf16);
+        let e = SourceFile::from_bytes("a", b"ab\0c".to_vec(), Format::Text).unwrap_err();
+        assert_eq!(e.to_string(), "a: binary file, skipped");
+        let e =
+            SourceFile::from_bytes("a", b"\xEF\xBB\xBFab\xC3".to_vec(), Format::Text).unwrap_err();
+        assert_eq!(e.to_string(), "a: invalid UTF-8 at byte 5");
+        let f = SourceFile::from_bytes("a", b"\xEF\xBB\xBFhi".to_vec(), Format::Text).unwrap();
+        assert_eq!((f.text.as_str(), f.bom), ("hi", 3));
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests, built as one binary (`autotests = false`).
+
+mod cli;
