@@ -7,12 +7,12 @@
 //! the whole document: triggered by a topic, satisfied by one sentence anywhere that has every
 //! lexicon of one of their `present-if` groups.
 
-use crate::document::Block;
+use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
 use crate::rules::matcher::{Hit, Target};
 use crate::rules::{Category, LexId, Rule, RuleSet, Scope};
 use crate::segment;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// One diagnostic before rendering: which rule, and where in the source.
@@ -34,6 +34,7 @@ struct Located {
     block: usize,
     sentence: usize,
     range: Range<usize>,
+    from_pattern: bool,
 }
 
 /// Per-document scan results, kept in text order.
@@ -46,6 +47,9 @@ struct Scan<'a> {
     rule_exceptions: Vec<(usize, Located)>,
     /// First hit of each lexicon in the document.
     first_lex: Vec<Option<Located>>,
+    /// For each block, the heading or lead-in block ("Side effects", "Risks include:") whose
+    /// section it sits in.
+    section_heading: Vec<Option<usize>>,
 }
 
 /// Checks one source text; the findings are sorted by position, then rule.
@@ -58,11 +62,31 @@ pub fn check(rules: &RuleSet, format: Format, src: &str) -> Vec<Finding> {
 /// Checks already-extracted prose (the extractor's output for one file).
 #[must_use]
 pub fn check_extracted(rules: &RuleSet, ex: &Extracted) -> Vec<Finding> {
-    let scan = scan(rules, &ex.blocks);
+    check_blocks(rules, &ex.blocks, ex.blocks.len())
+}
+
+/// Checks a document followed by shared prose the site shows on every page (the config's
+/// `[caveats] shared-footer`): the footer's sentences count as context — a caveat there satisfies
+/// a caveat rule — but nothing is reported inside the footer, because its spans are offsets into
+/// another file. Footer hits are dropped before de-duplication so they can never hide a finding of
+/// the document that happens to have the same offsets.
+#[must_use]
+pub fn check_with_footer(rules: &RuleSet, ex: &Extracted, footer: &[Block]) -> Vec<Finding> {
+    if footer.is_empty() {
+        return check_extracted(rules, ex);
+    }
+    let mut blocks = ex.blocks.clone();
+    blocks.extend_from_slice(footer);
+    check_blocks(rules, &blocks, ex.blocks.len())
+}
+
+/// Checks `blocks`, reporting only findings in the first `own` of them (the document's).
+fn check_blocks(rules: &RuleSet, blocks: &[Block], own: usize) -> Vec<Finding> {
+    let scan = scan(rules, blocks);
     let mut findings = Vec::new();
     for (rule_idx, loc) in &scan.rule_hits {
         let rule = &rules.rules[*rule_idx];
-        if keep(rule, *rule_idx, loc, &scan) {
+        if loc.block < own && keep(rule, *rule_idx, loc, &scan) {
             let block = &scan.blocks[loc.block];
             findings.push(Finding {
                 rule: *rule_idx,
@@ -71,7 +95,7 @@ pub fn check_extracted(rules: &RuleSet, ex: &Extracted) -> Vec<Finding> {
             });
         }
     }
-    findings.extend(missing_caveats(rules, &scan));
+    findings.extend(missing_caveats(rules, &scan, own));
     dedupe(rules, &mut findings);
     findings
 }
@@ -84,6 +108,7 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block]) -> Scan<'a> {
         rule_hits: Vec::new(),
         rule_exceptions: Vec::new(),
         first_lex: (0..rules.lexicons.len()).map(|_| None).collect(),
+        section_heading: section_headings(blocks),
     };
     let mut hits: Vec<Hit> = Vec::new();
     for (bi, block) in blocks.iter().enumerate() {
@@ -109,6 +134,7 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block]) -> Scan<'a> {
                 block: bi,
                 sentence: si,
                 range: h.range.clone(),
+                from_pattern: h.from_pattern,
             };
             match h.target {
                 Target::Lexicon(l) => {
@@ -131,6 +157,35 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block]) -> Scan<'a> {
         s.lex_hits.push(per_sentence);
     }
     s
+}
+
+/// Longest paragraph, in words, that still reads as a heading when it has no closing stop.
+const HEADING_MAX_WORDS: usize = 10;
+
+fn section_headings(blocks: &[Block]) -> Vec<Option<usize>> {
+    let mut current = None;
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let text = b.text.trim_end();
+            let heading_like = match b.kind {
+                BlockKind::Heading => true,
+                BlockKind::Paragraph => {
+                    text.ends_with(':')
+                        || (!text.ends_with(['.', '!', '?'])
+                            && text.split_whitespace().count() <= HEADING_MAX_WORDS)
+                }
+                _ => false,
+            };
+            if heading_like {
+                current = Some(i);
+                None
+            } else {
+                current
+            }
+        })
+        .collect()
 }
 
 fn sentence_of(sentences: &[Range<usize>], r: &Range<usize>) -> Option<usize> {
@@ -157,8 +212,13 @@ fn keep(rule: &Rule, rule_idx: usize, loc: &Located, scan: &Scan<'_>) -> bool {
         return false;
     }
     let text = &scan.blocks[loc.block].lower;
+    // A negator governs the claim when it stands just before it, or — for a pattern, whose gaps
+    // can swallow one ("benefits are not permanent") — inside the match before its last word
+    // (a pattern may end on a negator itself: "where other treatments did not").
     let negated = sentence_hits.iter().any(|(l, r)| {
-        rule.negated_by.contains(l) && r.end <= loc.range.start && governs(&text[r.end..loc.range.start])
+        rule.negated_by.contains(l)
+            && ((r.end <= loc.range.start && governs(&text[r.end..loc.range.start]))
+                || (loc.from_pattern && r.start > loc.range.start && r.end < loc.range.end))
     });
     if negated {
         return false;
@@ -183,7 +243,9 @@ fn governs(gap: &str) -> bool {
     words.len() <= NEGATION_WINDOW_WORDS && !words.iter().any(|w| matches!(*w, "but" | "only" | "just" | "merely"))
 }
 
-fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>) -> Vec<Finding> {
+/// A caveat rule fires at the document's first trigger; a trigger only in blocks from `own` on
+/// (the shared footer) does not make the document about the topic.
+fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>, own: usize) -> Vec<Finding> {
     let mut out = Vec::new();
     for (idx, rule) in rules.rules.iter().enumerate() {
         if rule.category != Category::MissingCaveat {
@@ -194,15 +256,37 @@ fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>) -> Vec<Finding> {
             .iter()
             .filter_map(|&l| scan.first_lex[l].as_ref())
             .min_by_key(|loc| (loc.block, loc.range.start));
-        let Some(first) = first else { continue };
+        let Some(first) = first.filter(|loc| loc.block < own) else {
+            continue;
+        };
         // A caveat rule's `unless` lexicons, present anywhere, hand the document to other rules.
         if rule.unless.iter().any(|&l| scan.first_lex[l].is_some()) {
             continue;
         }
-        let present = scan.lex_hits.iter().flatten().any(|sentence| {
-            rule.present_if
-                .iter()
-                .any(|group| group.iter().all(|&l| sentence.iter().any(|(id, _)| *id == l)))
+        let present = scan.lex_hits.iter().enumerate().any(|(bi, sentences)| {
+            let heading = scan.section_heading[bi].map(|h| (h, &scan.lex_hits[h]));
+            sentences.iter().any(|sentence| {
+                // A disclosure a negator governs is a denial ("no risk of dependence"), not a
+                // disclosure, so it does not count.
+                let affirmed = |block: usize, hits: &[(LexId, Range<usize>)], l: LexId| {
+                    let text = &scan.blocks[block].lower;
+                    hits.iter().any(|(id, r)| {
+                        *id == l
+                            && !hits.iter().any(|(n, nr)| {
+                                rule.negated_by.contains(n)
+                                    && nr.end <= r.start
+                                    && governs(&text[nr.end..r.start])
+                            })
+                    })
+                };
+                // A sentence under a heading such as "Side effects" or "Possible risks:" reads
+                // with it: "- Dizziness" in that list discloses a side effect.
+                let counts = |l: LexId| {
+                    affirmed(bi, sentence, l)
+                        || heading.is_some_and(|(h, hs)| hs.iter().any(|s| affirmed(h, s, l)))
+                };
+                rule.present_if.iter().any(|group| group.iter().all(|&l| counts(l)))
+            })
         });
         if !present {
             let block = &scan.blocks[first.block];
@@ -216,38 +300,21 @@ fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>) -> Vec<Finding> {
     out
 }
 
-/// Drops a finding that overlaps a more serious (then earlier, then longer) one of the same
-/// category: two rules agreeing on the same words is one problem, not two. Then sorts by position.
+/// Keeps one finding per category per sentence — the most serious, then the earliest, then the
+/// longest — because claims are judged per sentence: a second hype word in the same sentence is
+/// the same problem, not a new one. Then sorts by position.
 fn dedupe(rules: &RuleSet, findings: &mut Vec<Finding>) {
-    let rank = |f: &Finding| {
+    findings.sort_by_cached_key(|f| {
         let r = &rules.rules[f.rule];
         (std::cmp::Reverse(r.severity), f.span.start, std::cmp::Reverse(f.span.end), r.id.clone())
-    };
-    findings.sort_by_cached_key(rank);
-    // Kept spans per category, non-overlapping, keyed by start: an overlap can only be with the
-    // neighbours of a new span, which keeps this O(n log n) on hostile input.
-    let mut taken: HashMap<Category, BTreeMap<usize, usize>> = HashMap::new();
-    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings.drain(..) {
+    });
+    let mut seen: HashSet<(Category, usize, usize)> = HashSet::new();
+    findings.retain(|f| {
         let cat = rules.rules[f.rule].category;
-        if cat != Category::MissingCaveat {
-            let spans = taken.entry(cat).or_default();
-            let before = spans.range(..=f.span.start).next_back();
-            let after = spans.range(f.span.start..).next();
-            let clash = before
-                .into_iter()
-                .chain(after)
-                .any(|(&s, &e)| overlaps(&(s..e), &f.span) || (s == f.span.start));
-            if clash {
-                continue;
-            }
-            spans.insert(f.span.start, f.span.end);
-        }
-        kept.push(f);
-    }
-    kept.sort_by(|a, b| {
+        cat == Category::MissingCaveat || seen.insert((cat, f.context.start, f.context.end))
+    });
+    findings.sort_by(|a, b| {
         (a.span.start, a.span.end, &rules.rules[a.rule].id)
             .cmp(&(b.span.start, b.span.end, &rules.rules[b.rule].id))
     });
-    *findings = kept;
 }

@@ -98,6 +98,9 @@ const END_TAG_SEARCH: usize = 32;
 /// `<meta>` names (or properties) whose content is shown as a page's description.
 const DESCRIPTION_METAS: [&str; 3] = ["description", "og:description", "twitter:description"];
 
+/// Elements in `<head>` whose `alt`/`title` attributes are not shown to a reader.
+const HIDDEN_ATTRIBUTE_ELEMENTS: [&str; 6] = ["base", "head", "html", "link", "meta", "style"];
+
 /// Attributes whose values are read as text (image alternatives, tooltips).
 const PROSE_ATTRIBUTES: [&str; 2] = ["alt", "title"];
 
@@ -159,7 +162,7 @@ impl<'s> Walk<'s> {
     fn token(&mut self, token: Token<usize>) {
         match token {
             Token::StartTag(tag) => self.start(&tag),
-            Token::EndTag(tag) => self.end(&tag.name, tag.span),
+            Token::EndTag(tag) => self.end(&tag.name),
             Token::String(text) => {
                 if !self.skipping() {
                     push_raw(
@@ -247,7 +250,7 @@ impl<'s> Walk<'s> {
         self.open.last().map(|&(n, _)| n)
     }
 
-    fn end(&mut self, name: &HtmlString, span: Span<usize>) {
+    fn end(&mut self, name: &HtmlString) {
         let name = name.as_slice();
         if let Some(i) = SKIPPED.iter().position(|s| s.as_bytes() == name) {
             self.skipped[i] = self.skipped[i].saturating_sub(1);
@@ -272,15 +275,20 @@ impl<'s> Walk<'s> {
             if let Some(depth) = found {
                 self.open.truncate(self.open.len() - depth - 1);
             }
-        } else if name == b"a" || name == b"button" {
-            // Adjacent links and buttons render apart; keep their words apart.
-            self.b.space(span.start);
         }
     }
 
     /// Pushes `alt`/`title` values and meta descriptions as blocks of their own.
     fn attributes(&mut self, tag: &StartTag<usize>) {
         let is_meta = tag.name.as_slice() == b"meta";
+        // `<link title>` and the like label resources nobody sees on the page.
+        if HIDDEN_ATTRIBUTE_ELEMENTS
+            .iter()
+            .any(|e| e.as_bytes() == tag.name.as_slice())
+            && !is_meta
+        {
+            return;
+        }
         for (name, value) in &tag.attributes {
             let kind = if PROSE_ATTRIBUTES
                 .iter()
@@ -689,6 +697,39 @@ mod tests {
         let b = &extract(src).blocks[0];
         assert_eq!(b.text, "Relief that lasts");
         assert_eq!(src_of(src, b, "lasts"), "lasts");
+    }
+
+    #[test]
+    fn upper_case_bom_and_hidden_attributes() {
+        let src = "\u{FEFF}<HEAD><LINK rel=alternate title=\"Feed\"></HEAD><P>Safe<BR>and <A HREF=x>ground</A>breaking</P>";
+        let ex = extract(src);
+        let got: Vec<_> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(got, vec![(BlockKind::Paragraph, "Safe and groundbreaking")]);
+        assert_eq!(ex.blocks[0].breaks, vec![4]);
+        assert_eq!(src_of(src, &ex.blocks[0], "Safe"), "Safe");
+        assert_eq!(src_of(src, &ex.blocks[0], "and"), "and");
+    }
+
+    #[test]
+    fn nested_blocks_keep_their_kinds() {
+        let src = "<ul><li>Outer <p>para in item</p> tail</li></ul><dl><dt>Term<dd>Def</dl><h2>One<h3>Two</h3>";
+        let got = texts(src);
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::ListItem, "Outer".to_string()),
+                (BlockKind::Paragraph, "para in item".to_string()),
+                (BlockKind::ListItem, "tail".to_string()),
+                (BlockKind::ListItem, "Term".to_string()),
+                (BlockKind::ListItem, "Def".to_string()),
+                (BlockKind::Heading, "One".to_string()),
+                (BlockKind::Heading, "Two".to_string()),
+            ]
+        );
     }
 
     #[test]

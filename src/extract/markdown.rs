@@ -1,4 +1,4 @@
-//! Markdown (CommonMark + GFM tables, footnotes, strikethrough, front matter, MDX) → prose blocks.
+//! Markdown (`CommonMark` + GFM tables, footnotes, strikethrough, front matter, MDX) → prose blocks.
 //!
 //! A reader of rendered Markdown sees headings, paragraphs, list items, quotes, table cells, link
 //! text and image alt text; never code, raw HTML or URLs. This module walks pulldown-cmark's event
@@ -23,6 +23,9 @@ const FRONT_MATTER_KEYS: [&str; 2] = ["title", "description"];
 /// Longest run of lines one MDX JSX tag may span before we stop treating it as a tag: an
 /// unbalanced `{` must not blank the rest of the document.
 const MAX_JSX_TAG_LINES: usize = 200;
+
+/// The same bound in bytes, so that many long lines opening unclosed tags stay linear.
+const MAX_JSX_TAG_BYTES: usize = 16 * 1024;
 
 #[must_use]
 pub fn extract(src: &str) -> Extracted {
@@ -617,7 +620,8 @@ fn jsx_only_lines(src: &str, lines: &[(usize, &str)], first: usize) -> Option<us
     let mut pos = at + (line.len() - line.trim_start().len());
     let limit = lines
         .get(first + MAX_JSX_TAG_LINES)
-        .map_or(src.len(), |&(a, _)| a);
+        .map_or(src.len(), |&(a, _)| a)
+        .min(at.saturating_add(MAX_JSX_TAG_BYTES));
     let bytes = src.as_bytes();
     let mut tags = 0;
     loop {
@@ -661,7 +665,6 @@ fn jsx_tag_end(bytes: &[u8], start: usize, limit: usize) -> Option<usize> {
         let c = bytes[i];
         match (quote, c) {
             (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, b'"' | b'\'' | b'`') => quote = Some(c),
             (None, b'{') => depth += 1,
             (None, b'}') => depth = depth.saturating_sub(1),
@@ -888,6 +891,25 @@ mod tests {
     }
 
     #[test]
+    fn more_structure() {
+        let src = "Setext *Title*\n===\n\n- outer\n  - inner\n\n  outer again\n\nA<br>B[^n] and `x`y\n\n[^n]: Noted.\n\n***\n";
+        let got: Vec<_> = texts(src);
+        assert_eq!(
+            got,
+            vec![
+                (BlockKind::Heading, "Setext Title".to_string()),
+                (BlockKind::ListItem, "outer".to_string()),
+                (BlockKind::ListItem, "inner".to_string()),
+                (BlockKind::ListItem, "outer again".to_string()),
+                (BlockKind::Paragraph, "A B and y".to_string()),
+                (BlockKind::Paragraph, "Noted.".to_string()),
+            ]
+        );
+        let b = &extract(src).blocks[4];
+        assert_eq!(b.breaks, vec![1]);
+    }
+
+    #[test]
     fn deep_nesting_does_not_overflow_or_crawl() {
         for src in [
             "- ".repeat(50_000) + "deep",
@@ -909,6 +931,7 @@ mod tests {
             "---\ntitle: \"\\u12",
             "+++\ntitle = \"\"\"open\n+++\n",
             "<Chart data={{{\n\ntext",
+            &"<A {\n".repeat(20_000),
             "export const x = {\nprose continues\n",
             "<!--",
             "![",

@@ -54,7 +54,7 @@ pub fn extract(src: &str) -> Extracted {
                     kind = Some(BlockKind::Paragraph);
                 }
                 Some(_) => {
-                    if prev_line.is_some_and(|p| reads_as_heading(p, trimmed)) {
+                    if prev_line.is_some_and(|p| ends_sentence(p, trimmed)) {
                         b.sentence_break();
                     } else {
                         b.space(start);
@@ -79,10 +79,7 @@ pub fn extract(src: &str) -> Extracted {
 fn list_marker(line: &str) -> Option<usize> {
     let mut chars = line.char_indices();
     let (_, first) = chars.next()?;
-    if matches!(
-        first,
-        '-' | '*' | '+' | '•' | '·' | '◦' | '▪' | '–' | '—' | '✓' | '✔'
-    ) {
+    if matches!(first, '-' | '*' | '+' | '•' | '·' | '◦' | '▪' | '–' | '—' | '✓' | '✔') {
         let rest = &line[first.len_utf8()..];
         return rest
             .starts_with(' ')
@@ -101,10 +98,30 @@ fn list_marker(line: &str) -> Option<usize> {
     None
 }
 
-/// A line reads as a heading or label when it is short, has no closing punctuation, is mostly
-/// capitalised words, and the next line starts a new sentence.
-fn reads_as_heading(prev: &str, next: &str) -> bool {
+/// Capitalised words that start sentences but are almost never proper nouns. Pages copied from
+/// the web often lose a full stop at a line end ("…its anesthetic properties\nBeyond its use…"); a
+/// capitalised line start from this list then still ends the sentence, while "…offered\nKetamine
+/// infusions…" in wrapped prose does not.
+const SENTENCE_STARTERS: &[&str] = &[
+    "a", "after", "all", "also", "although", "an", "and", "another", "as", "at", "because",
+    "before", "beyond", "both", "but", "by", "call", "contact", "despite", "during", "each",
+    "even", "every", "finally", "for", "from", "further", "furthermore", "he", "her", "here",
+    "his", "how", "however", "i", "if", "in", "instead", "it", "its", "learn", "many", "meanwhile",
+    "moreover", "most", "my", "no", "not", "now", "of", "on", "once", "one", "only", "or", "our",
+    "over", "patients", "people", "please", "research", "she", "since", "so", "some", "studies",
+    "such", "that", "the", "their", "then", "there", "these", "they", "this", "those", "though",
+    "thus", "to", "today", "unlike", "until", "we", "what", "when", "where", "whether", "which",
+    "while", "who", "why", "with", "within", "without", "yet", "you", "your",
+];
+
+/// Whether a line break between `prev` and `next` ends a sentence although `prev` has no full
+/// stop: `prev` reads as a heading or label (short, mostly capitalised, or ending in a colon), or
+/// `next` starts with a capitalised common sentence opener.
+fn ends_sentence(prev: &str, next: &str) -> bool {
     if prev.ends_with(['.', '!', '?', ',', ';', '-', '(', '"', '\'']) {
+        return false;
+    }
+    if !next.chars().next().is_some_and(char::is_uppercase) {
         return false;
     }
     let words: Vec<&str> = prev.split_whitespace().collect();
@@ -112,8 +129,13 @@ fn reads_as_heading(prev: &str, next: &str) -> bool {
         .iter()
         .filter(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
         .count();
-    (prev.ends_with(':') || (words.len() <= HEADING_MAX_WORDS && capitalised * 2 > words.len()))
-        && next.chars().next().is_some_and(char::is_uppercase)
+    let heading = prev.ends_with(':') || (words.len() <= HEADING_MAX_WORDS && capitalised * 2 > words.len());
+    let first = next
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    heading || SENTENCE_STARTERS.binary_search(&first.as_str()).is_ok()
 }
 
 #[cfg(test)]
@@ -135,10 +157,7 @@ mod tests {
         assert_eq!(got[0].1, "Our Approach Ketamine may help.");
         assert_eq!(got[0].2, vec![12]);
         assert_eq!(got[1].1, "We offer:");
-        assert_eq!(
-            (got[2].0, got[2].1.as_str()),
-            (BlockKind::ListItem, "infusions twice weekly")
-        );
+        assert_eq!((got[2].0, got[2].1.as_str()), (BlockKind::ListItem, "infusions twice weekly"));
         assert_eq!(got[3].1, "KAP");
         assert_eq!(got[4].1, "End.");
     }
@@ -148,6 +167,19 @@ mod tests {
         let src = "x\n\n  1. Miracle cure\r\n";
         let b = &extract(src).blocks[1];
         assert_eq!(&src[b.source_range(0..7)], "Miracle");
+    }
+
+    #[test]
+    fn starters_are_sorted() {
+        assert!(SENTENCE_STARTERS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn lost_full_stop_before_a_common_opener_ends_the_sentence() {
+        let src = "known for its anesthetic properties\nBeyond surgery, it is used widely.";
+        assert_eq!(blocks(src)[0].2, vec![35]);
+        let src = "clinics now offer\nKetamine infusions for adults.";
+        assert!(blocks(src)[0].2.is_empty());
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub enum Target {
 pub struct Hit {
     pub target: Target,
     pub range: Range<usize>,
+    /// Matched by a regex pattern rather than a literal phrase: a pattern's gaps may swallow a
+    /// negator the author never wrote into it.
+    pub from_pattern: bool,
 }
 
 #[derive(Default)]
@@ -146,6 +149,7 @@ impl Matcher {
                 out.push(Hit {
                     target,
                     range: s..end,
+                    from_pattern: false,
                 });
             }
         }
@@ -157,6 +161,7 @@ impl Matcher {
                         out.push(Hit {
                             target: *target,
                             range: m.range(),
+                            from_pattern: true,
                         });
                     }
                 }
