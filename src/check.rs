@@ -200,15 +200,21 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 fn keep(rule: &Rule, rule_idx: usize, loc: &Located, scan: &Scan<'_>) -> bool {
     let sentence_hits = &scan.lex_hits[loc.block][loc.sentence];
     let in_sentence = |l: LexId| sentence_hits.iter().any(|(id, _)| *id == l);
-    if scan.rule_exceptions.iter().any(|(r, e)| {
-        *r == rule_idx && e.block == loc.block && overlaps(&e.range, &loc.range)
-    }) {
+    if scan
+        .rule_exceptions
+        .iter()
+        .any(|(r, e)| *r == rule_idx && e.block == loc.block && overlaps(&e.range, &loc.range))
+    {
         return false;
     }
     if !rule.requires.iter().all(|&l| in_sentence(l)) {
         return false;
     }
-    if !rule.requires_document.iter().all(|&l| scan.first_lex[l].is_some()) {
+    if !rule
+        .requires_document
+        .iter()
+        .all(|&l| scan.first_lex[l].is_some())
+    {
         return false;
     }
     let text = &scan.blocks[loc.block].lower;
@@ -226,7 +232,10 @@ fn keep(rule: &Rule, rule_idx: usize, loc: &Located, scan: &Scan<'_>) -> bool {
     let qualified = match rule.unless_scope {
         Scope::Sentence => rule.unless.iter().any(|&l| in_sentence(l)),
         Scope::Paragraph => rule.unless.iter().any(|&l| {
-            scan.lex_hits[loc.block].iter().flatten().any(|(id, _)| *id == l)
+            scan.lex_hits[loc.block]
+                .iter()
+                .flatten()
+                .any(|(id, _)| *id == l)
         }),
         Scope::Document => rule.unless.iter().any(|&l| scan.first_lex[l].is_some()),
     };
@@ -240,7 +249,10 @@ fn governs(gap: &str) -> bool {
         return false;
     }
     let words: Vec<&str> = gap.split_whitespace().collect();
-    words.len() <= NEGATION_WINDOW_WORDS && !words.iter().any(|w| matches!(*w, "but" | "only" | "just" | "merely"))
+    words.len() <= NEGATION_WINDOW_WORDS
+        && !words
+            .iter()
+            .any(|w| matches!(*w, "but" | "only" | "just" | "merely"))
 }
 
 /// A caveat rule fires at the document's first trigger; a trigger only in blocks from `own` on
@@ -285,7 +297,9 @@ fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>, own: usize) -> Vec<Finding>
                     affirmed(bi, sentence, l)
                         || heading.is_some_and(|(h, hs)| hs.iter().any(|s| affirmed(h, s, l)))
                 };
-                rule.present_if.iter().any(|group| group.iter().all(|&l| counts(l)))
+                rule.present_if
+                    .iter()
+                    .any(|group| group.iter().all(|&l| counts(l)))
             })
         });
         if !present {
@@ -306,7 +320,12 @@ fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>, own: usize) -> Vec<Finding>
 fn dedupe(rules: &RuleSet, findings: &mut Vec<Finding>) {
     findings.sort_by_cached_key(|f| {
         let r = &rules.rules[f.rule];
-        (std::cmp::Reverse(r.severity), f.span.start, std::cmp::Reverse(f.span.end), r.id.clone())
+        (
+            std::cmp::Reverse(r.severity),
+            f.span.start,
+            std::cmp::Reverse(f.span.end),
+            r.id.clone(),
+        )
     });
     let mut seen: HashSet<(Category, usize, usize)> = HashSet::new();
     findings.retain(|f| {
@@ -314,7 +333,10 @@ fn dedupe(rules: &RuleSet, findings: &mut Vec<Finding>) {
         cat == Category::MissingCaveat || seen.insert((cat, f.context.start, f.context.end))
     });
     findings.sort_by(|a, b| {
-        (a.span.start, a.span.end, &rules.rules[a.rule].id)
-            .cmp(&(b.span.start, b.span.end, &rules.rules[b.rule].id))
+        (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
+            b.span.start,
+            b.span.end,
+            &rules.rules[b.rule].id,
+        ))
     });
 }

@@ -22,6 +22,27 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one rule: what it flags, why, what to write instead, and examples.
     Explain(ExplainArgs),
+    /// Serve the paste-and-review page and its JSON API on a local port.
+    Serve(ServeArgs),
+    /// Validate ruleset files and run their examples; errors point into the TOML.
+    CheckRules(CheckRulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckRulesArgs {
+    /// Ruleset files to check. They are compiled with the built-in rulesets (a file with the
+    /// same name as a built-in one replaces it), so duplicate ids and lexicon references are
+    /// checked across all of them.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Check the files on their own, without the built-in rulesets.
+    #[arg(long)]
+    pub no_default_rulesets: bool,
+
+    /// When to colour the diagnostics (`auto` does not colour: they go to stderr).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Args)]
@@ -31,8 +52,8 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
 
     /// When to colour human output; `auto` colours a terminal unless `NO_COLOR` is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -47,6 +68,55 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    #[command(flatten)]
+    pub ci: CiArgs,
+
+    #[command(flatten)]
+    pub paths_filter: PathFilterArgs,
+
+    #[command(flatten)]
+    pub suppressions: SuppressionArgs,
+}
+
+/// Which walked files are checked (on top of .gitignore and the config's `exclude`).
+#[derive(Debug, Args, Default)]
+pub struct PathFilterArgs {
+    /// Check only walked files matching this gitignore-style glob (repeatable), e.g. `'*.md'`,
+    /// `'blog/**'`; relative to the current directory. Files named explicitly are always checked.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip walked files and directories matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+}
+
+/// Reporting on inline suppressions.
+#[derive(Debug, Args, Default)]
+pub struct SuppressionArgs {
+    /// Report suppression comments that suppressed nothing (default: on when `CI` is set, or as
+    /// the config's `report-unused-suppressions` says).
+    #[arg(long, overrides_with = "no_report_unused_suppressions")]
+    pub report_unused_suppressions: bool,
+
+    /// Do not report unused suppressions.
+    #[arg(long, overrides_with = "report_unused_suppressions")]
+    pub no_report_unused_suppressions: bool,
+}
+
+impl SuppressionArgs {
+    /// The flags' verdict, if either was given.
+    #[must_use]
+    pub fn report_unused(&self) -> Option<bool> {
+        if self.report_unused_suppressions {
+            Some(true)
+        } else if self.no_report_unused_suppressions {
+            Some(false)
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +129,21 @@ pub struct RulesArgs {
 
     #[command(flatten)]
     pub filter: FilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The TCP port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+
+    /// The address to listen on. The default answers this computer only; `0.0.0.0` lets anyone
+    /// on the network use the page.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+
+    #[command(flatten)]
+    pub rulesets: RulesetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -81,6 +166,14 @@ pub struct RulesetArgs {
     /// Load only the `--ruleset` files, not the built-in rulesets.
     #[arg(long, requires = "rulesets")]
     pub no_default_rulesets: bool,
+
+    /// The config file (default: the nearest `claimlint.toml` in the current directory or above).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Use no config file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// Which rules report.
@@ -120,4 +213,63 @@ impl ColorChoice {
             Self::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         }
     }
+}
+
+/// `check --format`: the `rules` formats plus the CI ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Compiler-style diagnostics with the source line.
+    Human,
+    /// A JSON array of diagnostics.
+    Json,
+    /// One line per diagnostic: `path:line:col: severity[rule] message`.
+    Concise,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+/// The least severity that makes `check` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Exit 0 whatever is found (errors reading files still exit 2).
+    Never,
+}
+
+/// Reporting and fixing options for CI and review workflows (issue 5).
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("fix-mode").args(["fix", "diff", "write_baseline"]))]
+pub struct CiArgs {
+    /// Print a table of counts per rule and per category instead of the diagnostics.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// The least severity that makes the exit code 1 [default: the config's `fail-on`, else
+    /// warning].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Report only findings that are not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in a baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Apply safe suggestions to the files (with `-`, print the fixed text instead).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply suggestions marked `review` (claim rewrites, inserted caveats).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change, and write nothing.
+    #[arg(long)]
+    pub diff: bool,
 }

@@ -6,11 +6,15 @@
 //! that cannot be read is one `error: PATH: problem` line on stderr; the run goes on and exits 2
 //! at the end (ripgrep's habit).
 
+use crate::baseline::{self, Baseline};
 use crate::check;
 use crate::cli::{
     CheckArgs, Cli, Command, ExplainArgs, FilterArgs, OutputFormat, RulesArgs, RulesetArgs,
 };
+use crate::cli::{CheckFormat, FailOn};
+use crate::config::{self, CliSelection, Config, PathFilter, Settings};
 use crate::extract::Format;
+use crate::fix;
 use crate::report::{FileReport, Report, human, json};
 use crate::rules::{Category, Rule, RuleSet, RulesetSource, Severity, builtin};
 use crate::source::{STDIN_NAME, SourceError, SourceErrorKind, SourceFile};
@@ -60,16 +64,70 @@ pub fn run(cli: &Cli, io: &mut Io<'_>) -> io::Result<Exit> {
         Command::Check(args) => run_check(args, io),
         Command::Rules(args) => run_rules(args, io),
         Command::Explain(args) => run_explain(args, io),
+        Command::Serve(args) => run_serve(args, io),
+        Command::CheckRules(args) => crate::check_rules::run(args, io),
     }
 }
 
-/// Loads and compiles the rulesets the flags ask for, reporting problems on stderr.
+/// Loads the config file and the rulesets, reporting problems on stderr.
 fn load_rules(args: &RulesetArgs, io: &mut Io<'_>, color: bool) -> io::Result<Option<RuleSet>> {
+    Ok(load_setup(args, io, color)?.map(|(rules, _)| rules))
+}
+
+/// Loads the config file (`--config`, or the nearest `claimlint.toml`), the rulesets it and the
+/// flags name, and validates the config against them; problems are reported on stderr.
+fn load_setup(
+    args: &RulesetArgs,
+    io: &mut Io<'_>,
+    color: bool,
+) -> io::Result<Option<(RuleSet, Settings)>> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let path = if args.no_config {
+        None
+    } else {
+        args.config.clone().or_else(|| config::discover(&cwd))
+    };
+    let loaded = path.map(|p| -> Result<_, config::ConfigFailure> {
+        let c = Config::load(&p, &cwd)?;
+        let extra = c.rulesets()?;
+        Ok((c, extra))
+    });
+    let (cfg, extra) = match loaded.transpose() {
+        Ok(Some((c, extra))) => (Some(c), extra),
+        Ok(None) => (None, Vec::new()),
+        Err(f) => {
+            human::emit_config_errors(io.stderr, &f.name, &f.text, &f.spans(), color)?;
+            return Ok(None);
+        }
+    };
+    let Some(mut rules) = compile_rules(args, extra, io, color)? else {
+        return Ok(None);
+    };
+    let settings = match cfg.as_ref().map(|c| c.compile(&rules)).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(f) => {
+            human::emit_config_errors(io.stderr, &f.name, &f.text, &f.spans(), color)?;
+            return Ok(None);
+        }
+    };
+    settings.apply_severities(&mut rules);
+    Ok(Some((rules, settings)))
+}
+
+/// Compiles the built-in rulesets (unless turned off), the config's `extra` ones and the
+/// `--ruleset` files.
+fn compile_rules(
+    args: &RulesetArgs,
+    extra: Vec<RulesetSource>,
+    io: &mut Io<'_>,
+    color: bool,
+) -> io::Result<Option<RuleSet>> {
     let mut sources = if args.no_default_rulesets {
         Vec::new()
     } else {
         builtin::sources()
     };
+    sources.extend(extra);
     let mut failed = false;
     for path in &args.rulesets {
         match std::fs::read_to_string(path) {
@@ -91,7 +149,16 @@ fn load_rules(args: &RulesetArgs, io: &mut Io<'_>, color: bool) -> io::Result<Op
         return Ok(None);
     }
     match RuleSet::compile(sources) {
-        Ok(rules) => Ok(Some(rules)),
+        Ok(rules) => {
+            // A suggestion that would itself be flagged is a ruleset error (issue 5).
+            let errors = fix::check_suggestions(&rules);
+            if errors.is_empty() {
+                Ok(Some(rules))
+            } else {
+                human::emit_ruleset_errors(io.stderr, &rules.sources, &errors, color)?;
+                Ok(None)
+            }
+        }
         Err((sources, errors)) => {
             human::emit_ruleset_errors(io.stderr, &sources, &errors, color)?;
             Ok(None)
@@ -193,14 +260,19 @@ enum Input {
 
 /// Expands the command-line paths: directories are walked (honouring .gitignore and .ignore,
 /// skipping hidden entries, keeping only files of a known format); a file named explicitly is
-/// read whatever its extension, as plain text when the extension is unknown.
-fn collect_inputs(paths: &[PathBuf], errors: &mut Vec<SourceError>) -> Vec<Input> {
+/// read whatever its extension, as plain text when the extension is unknown, and whatever the
+/// `--include` / `--exclude` globs and the config's `exclude` say (ripgrep's habit).
+fn collect_inputs(
+    paths: &[PathBuf],
+    filter: &PathFilter,
+    errors: &mut Vec<SourceError>,
+) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut inputs, errors);
+            walk(path, filter, &mut inputs, errors);
         } else {
             let format = Format::from_path(path).unwrap_or(Format::Text);
             inputs.push(Input::File(path.clone(), format));
@@ -214,10 +286,18 @@ fn collect_inputs(paths: &[PathBuf], errors: &mut Vec<SourceError>) -> Vec<Input
     inputs
 }
 
-fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<SourceError>) {
+fn walk(root: &Path, filter: &PathFilter, inputs: &mut Vec<Input>, errors: &mut Vec<SourceError>) {
     // Symlinks are not followed (ripgrep's default), so a link cycle cannot trap the walk. The
-    // ignore files apply outside a git repository too: a site tree is often not one.
+    // ignore files apply outside a git repository too: a site tree is often not one. Excluded
+    // directories are pruned, not entered; `--include` is checked per file afterwards so that it
+    // only narrows the walk (the `ignore` crate's own overrides would let a whitelist glob bring
+    // back gitignored and hidden files).
+    let excluded = filter.clone();
     let walker = ignore::WalkBuilder::new(root)
+        .filter_entry(move |e| {
+            e.depth() == 0
+                || !excluded.excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+        })
         .hidden(true)
         .git_ignore(true)
         .ignore(true)
@@ -231,7 +311,9 @@ fn walk(root: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<SourceError>) {
                 if !e.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
-                if let Some(format) = Format::from_path(e.path()) {
+                if let Some(format) = Format::from_path(e.path())
+                    && filter.included(e.path())
+                {
                     inputs.push(Input::File(e.into_path(), format));
                 }
             }
@@ -268,13 +350,26 @@ fn walk_error(root: &Path, err: ignore::Error) -> SourceError {
     }
 }
 
-/// A file and its findings (after `--select` / `--ignore`).
-type Checked = (SourceFile, Vec<check::Finding>);
+/// A file and its findings (after the config, `--select` / `--ignore` and suppressions).
+type Checked = FileReport;
 
 fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     let color = args.color.enabled(io.stdout_is_terminal);
-    let Some(rules) = load_rules(&args.rulesets, io, color)? else {
+    let Some((rules, settings)) = load_setup(&args.rulesets, io, color)? else {
         return Ok(Exit::Error);
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let path_filter = match PathFilter::new(
+        &cwd,
+        &args.paths_filter.include,
+        &args.paths_filter.exclude,
+        &settings,
+    ) {
+        Ok(f) => f,
+        Err(msg) => {
+            writeln!(io.stderr, "error: {msg}")?;
+            return Ok(Exit::Error);
+        }
     };
     let filter = match Filter::new(&args.filter, &rules) {
         Ok(f) => f,
@@ -285,7 +380,7 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     };
 
     let mut errors = Vec::new();
-    let inputs = collect_inputs(&args.paths, &mut errors);
+    let inputs = collect_inputs(&args.paths, &path_filter, &mut errors);
 
     // Standard input is read up front, on this thread; files are read by the workers.
     let mut stdin_file = None;
@@ -306,10 +401,20 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         });
     }
 
+    let enabled = |r: &Rule| filter.enabled(r);
+    let cli = CliSelection {
+        select_given: !args.filter.select.is_empty(),
+        enabled: &enabled,
+        report_unused: args
+            .suppressions
+            .report_unused()
+            .or(settings.report_unused_suppressions)
+            .unwrap_or_else(config::in_ci),
+    };
     let check_one = |file: SourceFile| -> Checked {
-        let mut findings = check::check(&rules, file.format, &file.text);
-        findings.retain(|f| filter.enabled(&rules.rules[f.rule]));
-        (file, findings)
+        // Per-path overrides match the path as given, or `--stdin-filename` for standard input.
+        let path = (file.name != STDIN_NAME).then(|| path_filter.absolute(Path::new(&file.name)));
+        settings.check_file(&rules, file, path.as_deref(), &cli)
     };
     let mut results: Vec<Result<Checked, SourceError>> = inputs
         .par_iter()
@@ -320,6 +425,7 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         })
         .map(|r| r.map(check_one))
         .collect();
+    let stdin_source = stdin_file.as_ref().and_then(|s| s.as_ref().ok()).cloned();
     if let Some(s) = stdin_file {
         results.push(s.map(check_one));
     }
@@ -328,10 +434,10 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     let mut files_checked = 0;
     for r in results {
         match r {
-            Ok((source, findings)) => {
+            Ok(file) => {
                 files_checked += 1;
-                if !findings.is_empty() {
-                    files.push(FileReport { source, findings });
+                if !file.findings.is_empty() || !file.meta.is_empty() {
+                    files.push(file);
                 }
             }
             Err(e) => errors.push(e),
@@ -343,23 +449,45 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         writeln!(io.stderr, "error: {e}")?;
     }
 
+    let recheck = |src: &SourceFile, text: &str| {
+        check_one(SourceFile {
+            text: text.to_string(),
+            ..src.clone()
+        })
+        .findings
+    };
+    let ci = ci_stage(
+        args,
+        &rules,
+        &mut files,
+        stdin_source.as_ref(),
+        &recheck,
+        io,
+    )?;
+    if let Some(exit) = ci.exit {
+        return Ok(if errors.is_empty() { exit } else { Exit::Error });
+    }
+
     let report = Report {
         rules: &rules,
         files,
         files_checked,
     };
-    match args.format {
-        OutputFormat::Human => human::emit(io.stdout, &report, color)?,
-        OutputFormat::Json => json::emit(io.stdout, &report)?,
+    if ci.report_to_stderr {
+        emit_check_report(args, &report, false, io.stderr)?;
+    } else {
+        emit_check_report(args, &report, color, io.stdout)?;
     }
     io.stdout.flush()?;
 
-    let failing = report
-        .files
-        .iter()
-        .flat_map(|f| &f.findings)
-        .any(|f| rules.rules[f.rule].severity >= Severity::Warning);
-    Ok(if !errors.is_empty() {
+    // The flag wins; without it the config's `fail-on`, then warning.
+    let fail_on = args
+        .ci
+        .fail_on
+        .or(settings.fail_on)
+        .unwrap_or(FailOn::Warning);
+    let failing = fails(&report, fail_on);
+    Ok(if !errors.is_empty() || ci.failed {
         Exit::Error
     } else if failing {
         Exit::Findings
@@ -388,6 +516,35 @@ fn run_rules(args: &RulesArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     Ok(Exit::Clean)
 }
 
+/// `serve`: compiles the rules once, binds, prints the URL, then answers requests until killed.
+fn run_serve(args: &crate::cli::ServeArgs, io: &mut Io<'_>) -> io::Result<Exit> {
+    let Some(rules) = load_rules(&args.rulesets, io, false)? else {
+        return Ok(Exit::Error);
+    };
+    let server = match crate::serve::Server::bind(rules, (args.host.as_str(), args.port)) {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(
+                io.stderr,
+                "error: cannot listen on {}:{}: {e}",
+                args.host, args.port
+            )?;
+            return Ok(Exit::Error);
+        }
+    };
+    if !server.local_addr().ip().is_loopback() {
+        writeln!(
+            io.stderr,
+            "warning: listening on {}, not loopback: anyone who can reach it can use the page",
+            server.local_addr().ip()
+        )?;
+    }
+    writeln!(io.stdout, "claimlint serve: listening on {}", server.url())?;
+    io.stdout.flush()?;
+    server.run()?;
+    Ok(Exit::Clean)
+}
+
 fn run_explain(args: &ExplainArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     let Some(rules) = load_rules(&args.rulesets, io, false)? else {
         return Ok(Exit::Error);
@@ -403,6 +560,182 @@ fn run_explain(args: &ExplainArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     human::explain(io.stdout, &rules, rule)?;
     io.stdout.flush()?;
     Ok(Exit::Clean)
+}
+
+/// What the CI stage (issue 5) decided: stop with this exit code, or go on to the report.
+struct CiOutcome {
+    exit: Option<Exit>,
+    /// `--fix` printed the fixed standard input on stdout, so the report goes to stderr.
+    report_to_stderr: bool,
+    /// A fixed file could not be written (reported already): exit 2 after the report.
+    failed: bool,
+}
+
+/// The steps between checking and reporting: `--baseline` drops recorded findings,
+/// `--write-baseline` records them and ends the run, `--fix` / `--diff` apply or show the fixes.
+/// `recheck` reruns the per-file pipeline (rule filter, suppressions) on a fixed text; the
+/// baseline is applied on top. `stdin` is the standard input as read, if it was checked.
+fn ci_stage(
+    args: &CheckArgs,
+    rules: &RuleSet,
+    files: &mut Vec<FileReport>,
+    stdin: Option<&SourceFile>,
+    recheck: &(dyn Fn(&SourceFile, &str) -> Vec<check::Finding> + Sync),
+    io: &mut Io<'_>,
+) -> io::Result<CiOutcome> {
+    let ci = &args.ci;
+    let go_on = CiOutcome {
+        exit: None,
+        report_to_stderr: false,
+        failed: false,
+    };
+    let baseline = match &ci.baseline {
+        Some(path) => match Baseline::read(path) {
+            Ok(b) => Some(b),
+            Err(msg) => {
+                writeln!(io.stderr, "error: {}: {msg}", path.display())?;
+                return Ok(CiOutcome {
+                    exit: Some(Exit::Error),
+                    ..go_on
+                });
+            }
+        },
+        None => None,
+    };
+    if let Some(b) = &baseline {
+        for f in files.iter_mut() {
+            b.filter(rules, &f.source.name, &f.source.text, &mut f.findings);
+        }
+        files.retain(|f| !f.findings.is_empty() || !f.meta.is_empty());
+    }
+
+    if let Some(path) = &ci.write_baseline {
+        let file = baseline::build(
+            rules,
+            files.iter().map(|f| {
+                (
+                    f.source.name.as_str(),
+                    f.source.text.as_str(),
+                    &f.findings[..],
+                )
+            }),
+        );
+        if let Err(e) = std::fs::write(path, baseline::to_json(&file)) {
+            writeln!(
+                io.stderr,
+                "error: {}",
+                SourceError::io(path.display().to_string(), &e)
+            )?;
+            return Ok(CiOutcome {
+                exit: Some(Exit::Error),
+                ..go_on
+            });
+        }
+        let n = file.findings.len();
+        writeln!(
+            io.stderr,
+            "wrote {n} finding{} to {}",
+            if n == 1 { "" } else { "s" },
+            path.display()
+        )?;
+        return Ok(CiOutcome {
+            exit: Some(Exit::Clean),
+            ..go_on
+        });
+    }
+
+    let mode = if ci.diff {
+        fix::Mode::Diff
+    } else if ci.fix {
+        fix::Mode::Write
+    } else {
+        return Ok(go_on);
+    };
+    let stdin_name = stdin.map(|s| s.name.clone());
+    if mode == fix::Mode::Write
+        && let Some(s) = stdin
+        && !files.iter().any(|f| f.source.name == s.name)
+    {
+        // Nothing to fix, but `--fix -` always prints the text.
+        files.push(FileReport::new(s.clone(), Vec::new()));
+    }
+    let with_baseline = |src: &SourceFile, text: &str| {
+        let mut findings = recheck(src, text);
+        if let Some(b) = &baseline {
+            b.filter(rules, &src.name, text, &mut findings);
+        }
+        findings
+    };
+    let mut errors = Vec::new();
+    let summary = fix::run(
+        rules,
+        files,
+        mode,
+        ci.unsafe_fixes,
+        stdin_name.as_deref(),
+        &with_baseline,
+        io.stdout,
+        &mut errors,
+    )?;
+    files.retain(|f| !f.findings.is_empty() || !f.meta.is_empty());
+    for e in &errors {
+        writeln!(io.stderr, "error: {e}")?;
+    }
+    writeln!(io.stderr, "{}", summary.line(mode))?;
+    if mode == fix::Mode::Diff {
+        let exit = if !errors.is_empty() {
+            Exit::Error
+        } else if summary.files > 0 {
+            Exit::Findings
+        } else {
+            Exit::Clean
+        };
+        return Ok(CiOutcome {
+            exit: Some(exit),
+            ..go_on
+        });
+    }
+    Ok(CiOutcome {
+        exit: None,
+        report_to_stderr: stdin_name.is_some(),
+        failed: !errors.is_empty(),
+    })
+}
+
+/// Writes the report in the chosen `--format`, or its `--statistics`.
+fn emit_check_report(
+    args: &CheckArgs,
+    report: &Report<'_>,
+    color: bool,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    use crate::report::{concise, github, sarif, statistics};
+    match (args.format, args.ci.statistics) {
+        (CheckFormat::Json, true) => statistics::emit_json(w, report),
+        (_, true) => statistics::emit(w, report),
+        (CheckFormat::Human, false) => human::emit(w, report, color),
+        (CheckFormat::Json, false) => json::emit(w, report),
+        (CheckFormat::Concise, false) => concise::emit(w, report),
+        (CheckFormat::Sarif, false) => sarif::emit(w, report),
+        (CheckFormat::Github, false) => github::emit(w, report),
+    }
+}
+
+/// Whether the report should exit 1 under `--fail-on`.
+fn fails(report: &Report<'_>, fail_on: FailOn) -> bool {
+    let least = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+        FailOn::Never => return false,
+    };
+    report.files.iter().any(|file| {
+        file.findings
+            .iter()
+            .map(|f| file.severity(report.rules, f))
+            .chain(file.meta.iter().map(|m| m.rule.severity()))
+            .any(|s| s >= least)
+    })
 }
 
 #[cfg(test)]

@@ -31,7 +31,8 @@ pub fn sentences(block: &Block) -> Vec<Sentence> {
         let c = bytes[i];
         if matches!(c, b'.' | b'!' | b'?') {
             let mut j = i + 1;
-            while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+            while j < bytes.len()
+                && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
             {
                 j += 1;
             }
@@ -101,25 +102,41 @@ mod tests {
 
     #[test]
     fn splits_on_stops_before_capitals() {
-        assert_eq!(split("It helps. It may not! Why? Ask."), ["It helps.", "It may not!", "Why?", "Ask."]);
+        assert_eq!(
+            split("It helps. It may not! Why? Ask."),
+            ["It helps.", "It may not!", "Why?", "Ask."]
+        );
     }
 
     #[test]
     fn keeps_abbreviations_whole() {
         assert_eq!(
-            split("Dr. Lee treats adults in the U.S. Each visit, e.g. the first, lasts approx. two hours."),
-            ["Dr. Lee treats adults in the U.S. Each visit, e.g. the first, lasts approx. two hours."]
+            split(
+                "Dr. Lee treats adults in the U.S. Each visit, e.g. the first, lasts approx. two hours."
+            ),
+            [
+                "Dr. Lee treats adults in the U.S. Each visit, e.g. the first, lasts approx. two hours."
+            ]
         );
-        assert_eq!(split("Ask J. Smith. Then rest."), ["Ask J. Smith.", "Then rest."]);
+        assert_eq!(
+            split("Ask J. Smith. Then rest."),
+            ["Ask J. Smith.", "Then rest."]
+        );
     }
 
     #[test]
     fn closing_quotes_stay_with_their_sentence() {
-        assert_eq!(split("She said \"it works.\" Then left."), ["She said \"it works.\"", "Then left."]);
+        assert_eq!(
+            split("She said \"it works.\" Then left."),
+            ["She said \"it works.\"", "Then left."]
+        );
     }
 
     #[test]
     fn wrapped_lines_are_one_sentence() {
-        assert_eq!(split("Ketamine may\nhelp some\nadults."), ["Ketamine may help some adults."]);
+        assert_eq!(
+            split("Ketamine may\nhelp some\nadults."),
+            ["Ketamine may help some adults."]
+        );
     }
 }

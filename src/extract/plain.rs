@@ -79,7 +79,10 @@ pub fn extract(src: &str) -> Extracted {
 fn list_marker(line: &str) -> Option<usize> {
     let mut chars = line.char_indices();
     let (_, first) = chars.next()?;
-    if matches!(first, '-' | '*' | '+' | '•' | '·' | '◦' | '▪' | '–' | '—' | '✓' | '✔') {
+    if matches!(
+        first,
+        '-' | '*' | '+' | '•' | '·' | '◦' | '▪' | '–' | '—' | '✓' | '✔'
+    ) {
         let rest = &line[first.len_utf8()..];
         return rest
             .starts_with(' ')
@@ -103,15 +106,103 @@ fn list_marker(line: &str) -> Option<usize> {
 /// capitalised line start from this list then still ends the sentence, while "…offered\nKetamine
 /// infusions…" in wrapped prose does not.
 const SENTENCE_STARTERS: &[&str] = &[
-    "a", "after", "all", "also", "although", "an", "and", "another", "as", "at", "because",
-    "before", "beyond", "both", "but", "by", "call", "contact", "despite", "during", "each",
-    "even", "every", "finally", "for", "from", "further", "furthermore", "he", "her", "here",
-    "his", "how", "however", "i", "if", "in", "instead", "it", "its", "learn", "many", "meanwhile",
-    "moreover", "most", "my", "no", "not", "now", "of", "on", "once", "one", "only", "or", "our",
-    "over", "patients", "people", "please", "research", "she", "since", "so", "some", "studies",
-    "such", "that", "the", "their", "then", "there", "these", "they", "this", "those", "though",
-    "thus", "to", "today", "unlike", "until", "we", "what", "when", "where", "whether", "which",
-    "while", "who", "why", "with", "within", "without", "yet", "you", "your",
+    "a",
+    "after",
+    "all",
+    "also",
+    "although",
+    "an",
+    "and",
+    "another",
+    "as",
+    "at",
+    "because",
+    "before",
+    "beyond",
+    "both",
+    "but",
+    "by",
+    "call",
+    "contact",
+    "despite",
+    "during",
+    "each",
+    "even",
+    "every",
+    "finally",
+    "for",
+    "from",
+    "further",
+    "furthermore",
+    "he",
+    "her",
+    "here",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "instead",
+    "it",
+    "its",
+    "learn",
+    "many",
+    "meanwhile",
+    "moreover",
+    "most",
+    "my",
+    "no",
+    "not",
+    "now",
+    "of",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "our",
+    "over",
+    "patients",
+    "people",
+    "please",
+    "research",
+    "she",
+    "since",
+    "so",
+    "some",
+    "studies",
+    "such",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "thus",
+    "to",
+    "today",
+    "unlike",
+    "until",
+    "we",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "why",
+    "with",
+    "within",
+    "without",
+    "yet",
+    "you",
+    "your",
 ];
 
 /// Whether a line break between `prev` and `next` ends a sentence although `prev` has no full
@@ -129,7 +220,8 @@ fn ends_sentence(prev: &str, next: &str) -> bool {
         .iter()
         .filter(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
         .count();
-    let heading = prev.ends_with(':') || (words.len() <= HEADING_MAX_WORDS && capitalised * 2 > words.len());
+    let heading =
+        prev.ends_with(':') || (words.len() <= HEADING_MAX_WORDS && capitalised * 2 > words.len());
     let first = next
         .split(|c: char| !c.is_alphanumeric())
         .next()
@@ -157,7 +249,10 @@ mod tests {
         assert_eq!(got[0].1, "Our Approach Ketamine may help.");
         assert_eq!(got[0].2, vec![12]);
         assert_eq!(got[1].1, "We offer:");
-        assert_eq!((got[2].0, got[2].1.as_str()), (BlockKind::ListItem, "infusions twice weekly"));
+        assert_eq!(
+            (got[2].0, got[2].1.as_str()),
+            (BlockKind::ListItem, "infusions twice weekly")
+        );
         assert_eq!(got[3].1, "KAP");
         assert_eq!(got[4].1, "End.");
     }

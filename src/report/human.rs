@@ -16,7 +16,7 @@
 //! codespan has no "info" severity: info findings render as `note[…]`. It has no suggestion
 //! rendering either, so a replacement is one more `help:` line.
 
-use super::{Report, suggestion, summary};
+use super::{MetaFinding, Report, suggestion, summary};
 use crate::check::Finding;
 use crate::rules::{Rule, RuleSet, RulesetError, RulesetSource, Severity};
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
@@ -83,6 +83,48 @@ pub fn diagnostic(rule: &Rule, finding: &Finding, text: &str) -> Diagnostic<()> 
         .with_notes(notes)
 }
 
+/// The codespan diagnostic for a diagnostic about a suppression comment.
+#[must_use]
+pub fn meta_diagnostic(m: &MetaFinding) -> Diagnostic<()> {
+    Diagnostic::new(severity(m.rule.severity()))
+        .with_code(m.rule.id())
+        .with_message(m.message.clone())
+        .with_labels(vec![
+            Label::primary((), m.span.clone()).with_message(m.rule.label()),
+        ])
+}
+
+/// Renders problems in the config file as diagnostics on the TOML itself, then one summary line.
+///
+/// # Errors
+/// Writing to `w` failed.
+pub fn emit_config_errors(
+    w: &mut dyn Write,
+    name: &str,
+    text: &str,
+    errors: &[(Option<std::ops::Range<usize>>, String)],
+    color: bool,
+) -> io::Result<()> {
+    let config = config();
+    let file = SimpleFile::new(name, text);
+    for (span, message) in errors {
+        let mut d = Diagnostic::error().with_message(message.clone());
+        d = match span {
+            Some(span) => d.with_labels(vec![Label::primary((), span.clone())]),
+            None => d.with_notes(vec![format!("in {name}")]),
+        };
+        styled(w, color, |s| {
+            term::emit_to_write_style(s, &config, &file, &d)
+        })?;
+    }
+    let n = errors.len();
+    writeln!(
+        w,
+        "error: could not load the config file {name} ({n} problem{})",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
 /// Writes every finding, then the summary line.
 ///
 /// # Errors
@@ -91,11 +133,17 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
     let config = config();
     for file in &report.files {
         let src = SimpleFile::new(file.source.name.as_str(), file.source.text.as_str());
+        let mut diags: Vec<(usize, Diagnostic<()>)> = Vec::new();
         for f in &file.findings {
-            let d = diagnostic(&report.rules.rules[f.rule], f, &file.source.text);
-            styled(w, color, |s| {
-                term::emit_to_write_style(s, &config, &src, &d)
-            })?;
+            let mut d = diagnostic(&report.rules.rules[f.rule], f, &file.source.text);
+            d.severity = severity(file.severity(report.rules, f));
+            diags.push((f.span.start, d));
+        }
+        diags.extend(file.meta.iter().map(|m| (m.span.start, meta_diagnostic(m))));
+        // Stable: findings were already in order, a meta diagnostic goes after them at a tie.
+        diags.sort_by_key(|(start, _)| *start);
+        for (_, d) in &diags {
+            styled(w, color, |s| term::emit_to_write_style(s, &config, &src, d))?;
         }
     }
     writeln!(w, "{}", summary(report.files_checked, report.counts()))

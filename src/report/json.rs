@@ -32,6 +32,10 @@ struct RuleEntry<'a> {
     applicability: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     caveat: Option<&'static str>,
+    /// Balanced wording, as in each diagnostic.
+    help: &'a str,
+    /// Why the rule exists (its regulatory basis): the serve page shows it beside a finding.
+    note: &'a str,
 }
 
 /// Writes the `rules` listing as a JSON array.
@@ -49,6 +53,8 @@ pub fn rules(w: &mut dyn Write, rules: &[&crate::rules::Rule]) -> io::Result<()>
             replacement: r.replacement.as_deref(),
             applicability: r.applicability.as_str(),
             caveat: r.caveat.map(crate::rules::CaveatId::as_str),
+            help: &r.help,
+            note: &r.note,
         })
         .collect();
     serde_json::to_writer_pretty(&mut *w, &entries).map_err(io::Error::from)?;

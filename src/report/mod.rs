@@ -5,13 +5,19 @@
 //! Every emitter sees files sorted by path and findings sorted by offset, so output is
 //! deterministic whatever order the parallel checker finished in.
 
+pub mod concise;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
 
 use crate::check::Finding;
 use crate::rules::{Category, Rule, RuleSet, Severity};
 use crate::source::{LineIndex, SourceFile};
 use serde::Serialize;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// One checked file that has findings.
 #[derive(Debug)]
@@ -19,6 +25,82 @@ pub struct FileReport {
     pub source: SourceFile,
     /// Sorted by offset.
     pub findings: Vec<Finding>,
+    /// Diagnostics about the file's suppression comments rather than its prose, sorted by offset.
+    pub meta: Vec<MetaFinding>,
+    /// The severity of each rule (by index) for this file when a config `[[overrides]]` entry
+    /// changes it; `None`: the rules' own. Use [`FileReport::severity`].
+    pub severities: Option<Arc<[Severity]>>,
+}
+
+impl FileReport {
+    /// A file's findings with no meta diagnostics and the rules' own severities.
+    #[must_use]
+    pub fn new(source: SourceFile, findings: Vec<Finding>) -> Self {
+        Self {
+            source,
+            findings,
+            meta: Vec::new(),
+            severities: None,
+        }
+    }
+
+    /// The severity `f` reports at in this file.
+    #[must_use]
+    pub fn severity(&self, rules: &RuleSet, f: &Finding) -> Severity {
+        self.severities
+            .as_ref()
+            .and_then(|s| s.get(f.rule).copied())
+            .unwrap_or(rules.rules[f.rule].severity)
+    }
+}
+
+/// A rule of claimlint itself rather than of a ruleset: it checks the suppression comments, so it
+/// has no help text, no examples and no ruleset entry. Always a warning, category `suppression`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MetaRule {
+    /// A `claimlint-disable…` comment without `-- reason`.
+    SuppressionWithoutReason,
+    /// A rule a suppression names that suppressed nothing (`--report-unused-suppressions`).
+    UnusedSuppression,
+    /// An unknown directive, or a rule name that matches nothing.
+    InvalidSuppression,
+}
+
+impl MetaRule {
+    #[must_use]
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::SuppressionWithoutReason => "claimlint/suppression-without-reason",
+            Self::UnusedSuppression => "claimlint/unused-suppression",
+            Self::InvalidSuppression => "claimlint/invalid-suppression",
+        }
+    }
+
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        Severity::Warning
+    }
+
+    pub const CATEGORY: &'static str = "suppression";
+
+    /// The short label under the comment in human output.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SuppressionWithoutReason => "add ` -- why` after the rule names",
+            Self::UnusedSuppression => "nothing to suppress here",
+            Self::InvalidSuppression => "not a valid suppression",
+        }
+    }
+}
+
+/// One meta diagnostic: a [`MetaRule`] at a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetaFinding {
+    pub rule: MetaRule,
+    /// Byte range of the comment in the source.
+    pub span: Range<usize>,
+    pub message: String,
 }
 
 /// Everything a run found.
@@ -43,8 +125,12 @@ impl Report<'_> {
     #[must_use]
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
-        for f in self.files.iter().flat_map(|f| &f.findings) {
-            match self.rules.rules[f.rule].severity {
+        let severities = self.files.iter().flat_map(|file| {
+            let findings = file.findings.iter().map(|f| file.severity(self.rules, f));
+            findings.chain(file.meta.iter().map(|m| m.rule.severity()))
+        });
+        for s in severities {
+            match s {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,
                 Severity::Info => c.infos += 1,
@@ -59,13 +145,20 @@ impl Report<'_> {
         let mut out = Vec::new();
         for file in &self.files {
             let index = LineIndex::new(&file.source.text);
+            let start = out.len();
             for f in &file.findings {
-                out.push(Diagnostic::new(
-                    &self.rules.rules[f.rule],
-                    &file.source,
-                    &index,
-                    f,
-                ));
+                let mut d = Diagnostic::new(&self.rules.rules[f.rule], &file.source, &index, f);
+                d.severity = file.severity(self.rules, f).as_str();
+                out.push(d);
+            }
+            if !file.meta.is_empty() {
+                out.extend(
+                    file.meta
+                        .iter()
+                        .map(|m| Diagnostic::meta(m, &file.source, &index)),
+                );
+                // Stable: a meta diagnostic sorts after a finding at the same offset.
+                out[start..].sort_by_key(|d| d.start.offset);
             }
         }
         out
@@ -136,6 +229,35 @@ impl<'a> Diagnostic<'a> {
             } else {
                 None
             },
+        }
+    }
+}
+
+impl<'a> Diagnostic<'a> {
+    /// The diagnostic for a [`MetaFinding`]: no help, no suggestion.
+    #[must_use]
+    pub fn meta(m: &'a MetaFinding, file: &'a SourceFile, index: &LineIndex) -> Self {
+        let text = file.text.as_str();
+        let pos = |offset: usize| {
+            let lc = index.line_col(text, offset);
+            Position {
+                line: lc.line,
+                column: lc.column,
+                offset: offset + file.bom,
+            }
+        };
+        Self {
+            path: &file.name,
+            rule: m.rule.id(),
+            category: MetaRule::CATEGORY,
+            severity: m.rule.severity().as_str(),
+            message: &m.message,
+            start: pos(m.span.start),
+            end: pos(m.span.end),
+            matched: text.get(m.span.clone()).unwrap_or_default(),
+            help: "",
+            suggestion: None,
+            caveat: None,
         }
     }
 }

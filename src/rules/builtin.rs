@@ -3,8 +3,14 @@
 use super::compile::RulesetSource;
 
 const BUILTIN: &[(&str, &str)] = &[
-    ("rulesets/medical.toml", include_str!("../../rulesets/medical.toml")),
-    ("rulesets/ketamine.toml", include_str!("../../rulesets/ketamine.toml")),
+    (
+        "rulesets/medical.toml",
+        include_str!("../../rulesets/medical.toml"),
+    ),
+    (
+        "rulesets/ketamine.toml",
+        include_str!("../../rulesets/ketamine.toml"),
+    ),
 ];
 
 /// The embedded ruleset files, in load order.

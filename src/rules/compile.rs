@@ -7,7 +7,7 @@
 use super::matcher::{Matcher, MatcherBuilder, Target};
 use super::phrase;
 use super::schema::{
-    Applicability, CaveatId, Category, RawLexicon, RawRule, RawRuleset, Scope, Severity,
+    Applicability, Category, CaveatId, RawLexicon, RawRule, RawRuleset, Scope, Severity,
 };
 use std::collections::HashMap;
 use std::ops::Range;
@@ -100,7 +100,11 @@ impl Ctx<'_> {
             .filter_map(|n| match self.lex_ids.get(n.get_ref()) {
                 Some(&id) => Some(id),
                 None => {
-                    self.err(source, n.span(), format!("unknown lexicon `{}`", n.get_ref()));
+                    self.err(
+                        source,
+                        n.span(),
+                        format!("unknown lexicon `{}`", n.get_ref()),
+                    );
                     None
                 }
             })
@@ -118,7 +122,9 @@ impl RuleSet {
     ///
     /// # Errors
     /// Every problem found, each with its file and span.
-    pub fn compile(sources: Vec<RulesetSource>) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
+    pub fn compile(
+        sources: Vec<RulesetSource>,
+    ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
         let mut parsed: Vec<Option<RawRuleset>> = Vec::new();
         let mut errors = Vec::new();
         for (i, s) in sources.iter().enumerate() {
@@ -172,7 +178,11 @@ fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
     for (src, file) in files.iter().enumerate() {
         for (name, lex) in &file.lexicon {
             if ctx.lex_ids.contains_key(name) {
-                ctx.err(src, lex.span(), format!("lexicon `{name}` is defined twice"));
+                ctx.err(
+                    src,
+                    lex.span(),
+                    format!("lexicon `{name}` is defined twice"),
+                );
                 continue;
             }
             ctx.lex_ids.insert(name.clone(), lexicons.len());
@@ -193,11 +203,28 @@ fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
     for (id, (src, lex)) in raw_lex.iter().enumerate() {
         let lex = lex.get_ref();
         if lex.phrases.is_empty() && lex.patterns.is_empty() {
-            ctx.err(*src, raw_lex[id].1.span(), format!("lexicon `{}` has no phrases or patterns", lexicons[id].name));
+            ctx.err(
+                *src,
+                raw_lex[id].1.span(),
+                format!("lexicon `{}` has no phrases or patterns", lexicons[id].name),
+            );
         }
         add_phrases(&mut ctx, &mut mb, *src, &lex.phrases, Target::Lexicon(id));
-        add_phrases(&mut ctx, &mut mb, *src, &lex.exceptions, Target::LexiconException(id));
-        add_patterns(&mut ctx, &mut mb, *src, &lex.patterns, Target::Lexicon(id), &lex_regex);
+        add_phrases(
+            &mut ctx,
+            &mut mb,
+            *src,
+            &lex.exceptions,
+            Target::LexiconException(id),
+        );
+        add_patterns(
+            &mut ctx,
+            &mut mb,
+            *src,
+            &lex.patterns,
+            Target::Lexicon(id),
+            &lex_regex,
+        );
     }
     ctx.raw_lex = raw_lex;
 
@@ -213,13 +240,30 @@ fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
                 continue;
             }
             if !valid_id(&id) {
-                ctx.err(src, r.id.span(), format!("rule id `{id}` must be `group/name` in lower-case kebab-case"));
+                ctx.err(
+                    src,
+                    r.id.span(),
+                    format!("rule id `{id}` must be `group/name` in lower-case kebab-case"),
+                );
             }
             let index = rules.len();
             validate_kind(&mut ctx, src, span.clone(), r);
             add_phrases(&mut ctx, &mut mb, src, &r.phrases, Target::Rule(index));
-            add_phrases(&mut ctx, &mut mb, src, &r.exceptions, Target::RuleException(index));
-            add_patterns(&mut ctx, &mut mb, src, &r.patterns, Target::Rule(index), &lex_regex);
+            add_phrases(
+                &mut ctx,
+                &mut mb,
+                src,
+                &r.exceptions,
+                Target::RuleException(index),
+            );
+            add_patterns(
+                &mut ctx,
+                &mut mb,
+                src,
+                &r.patterns,
+                Target::Rule(index),
+                &lex_regex,
+            );
             let rule = Rule {
                 id,
                 category: r.category,
@@ -265,7 +309,8 @@ fn valid_id(id: &str) -> bool {
     let mut parts = id.split('/');
     let ok = |p: &str| {
         !p.is_empty()
-            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     };
     matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None) if ok(a) && ok(b))
 }
@@ -274,32 +319,69 @@ fn validate_kind(ctx: &mut Ctx<'_>, src: usize, span: Range<usize>, r: &RawRule)
     let caveat_fields = r.caveat.is_some() || !r.trigger.is_empty() || !r.present_if.is_empty();
     if r.category == Category::MissingCaveat {
         if r.caveat.is_none() || r.trigger.is_empty() || r.present_if.is_empty() {
-            ctx.err(src, span.clone(), "a `missing-caveat` rule needs `caveat`, `trigger` and `present-if`");
+            ctx.err(
+                src,
+                span.clone(),
+                "a `missing-caveat` rule needs `caveat`, `trigger` and `present-if`",
+            );
         }
         if !r.phrases.is_empty() || !r.patterns.is_empty() {
-            ctx.err(src, span.clone(), "a `missing-caveat` rule matches through `trigger`, not `phrases` or `patterns`");
+            ctx.err(
+                src,
+                span.clone(),
+                "a `missing-caveat` rule matches through `trigger`, not `phrases` or `patterns`",
+            );
         }
         if r.present_if.iter().any(Vec::is_empty) {
-            ctx.err(src, span.clone(), "a `present-if` group must name at least one lexicon");
+            ctx.err(
+                src,
+                span.clone(),
+                "a `present-if` group must name at least one lexicon",
+            );
         }
     } else {
         if caveat_fields {
-            ctx.err(src, span.clone(), "`caveat`, `trigger` and `present-if` belong to `missing-caveat` rules");
+            ctx.err(
+                src,
+                span.clone(),
+                "`caveat`, `trigger` and `present-if` belong to `missing-caveat` rules",
+            );
         }
         if r.phrases.is_empty() && r.patterns.is_empty() {
-            ctx.err(src, span.clone(), "the rule has no `phrases` or `patterns`: it can never match");
+            ctx.err(
+                src,
+                span.clone(),
+                "the rule has no `phrases` or `patterns`: it can never match",
+            );
         }
     }
     if r.examples.flag.is_empty() {
-        ctx.err(src, span, "every rule needs at least one `examples.flag` sentence");
+        ctx.err(
+            src,
+            span,
+            "every rule needs at least one `examples.flag` sentence",
+        );
     }
 }
 
-fn add_phrases(ctx: &mut Ctx<'_>, mb: &mut MatcherBuilder, src: usize, phrases: &[Spanned<String>], target: Target) {
+fn add_phrases(
+    ctx: &mut Ctx<'_>,
+    mb: &mut MatcherBuilder,
+    src: usize,
+    phrases: &[Spanned<String>],
+    target: Target,
+) {
     for p in phrases {
         match phrase::spec(p.get_ref()) {
             Some(spec) => mb.phrase(spec, target),
-            None => ctx.err(src, p.span(), format!("phrase {:?} can never match: nothing is left after normalisation", p.get_ref())),
+            None => ctx.err(
+                src,
+                p.span(),
+                format!(
+                    "phrase {:?} can never match: nothing is left after normalisation",
+                    p.get_ref()
+                ),
+            ),
         }
     }
 }
@@ -329,7 +411,12 @@ fn add_patterns(
             for (name, &id) in &ctx.lex_ids {
                 if p.get_ref().contains(&format!("{{{name}}}")) {
                     let (_, lex) = ctx.raw_lex[id];
-                    for spec in lex.get_ref().exceptions.iter().filter_map(|e| phrase::spec(e.get_ref())) {
+                    for spec in lex
+                        .get_ref()
+                        .exceptions
+                        .iter()
+                        .filter_map(|e| phrase::spec(e.get_ref()))
+                    {
                         mb.phrase(spec, Target::RuleException(rule));
                     }
                 }
@@ -339,7 +426,11 @@ fn add_patterns(
 }
 
 /// Replaces each `{lexicon}` in a pattern with a non-capturing alternation of that lexicon.
-fn interpolate(ctx: &Ctx<'_>, pattern: &str, lex_regex: &[Option<String>]) -> Result<String, String> {
+fn interpolate(
+    ctx: &Ctx<'_>,
+    pattern: &str,
+    lex_regex: &[Option<String>],
+) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
@@ -347,9 +438,18 @@ fn interpolate(ctx: &Ctx<'_>, pattern: &str, lex_regex: &[Option<String>]) -> Re
         let close = after.find('}');
         let name = close.map(|c| &after[..c]);
         match name {
-            Some(n) if n.starts_with(|c: char| c.is_ascii_lowercase()) && n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') => {
-                let id = *ctx.lex_ids.get(n).ok_or_else(|| format!("unknown lexicon `{{{n}}}` in pattern"))?;
-                let alt = lex_regex[id].as_deref().ok_or_else(|| format!("lexicon `{n}` cannot be used in a pattern (it refers to itself)"))?;
+            Some(n)
+                if n.starts_with(|c: char| c.is_ascii_lowercase())
+                    && n.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+            {
+                let id = *ctx
+                    .lex_ids
+                    .get(n)
+                    .ok_or_else(|| format!("unknown lexicon `{{{n}}}` in pattern"))?;
+                let alt = lex_regex[id].as_deref().ok_or_else(|| {
+                    format!("lexicon `{n}` cannot be used in a pattern (it refers to itself)")
+                })?;
                 out.push_str(&rest[..open]);
                 out.push_str("(?:");
                 out.push_str(alt);
@@ -368,7 +468,12 @@ fn interpolate(ctx: &Ctx<'_>, pattern: &str, lex_regex: &[Option<String>]) -> Re
 
 /// The regex alternation of a lexicon's phrases and patterns, computed on first use so that
 /// lexicons may interpolate other lexicons (to a small depth; a cycle is an error).
-fn lexicon_regex(ctx: &mut Ctx<'_>, id: LexId, memo: &mut Vec<Option<String>>, depth: usize) -> Option<String> {
+fn lexicon_regex(
+    ctx: &mut Ctx<'_>,
+    id: LexId,
+    memo: &mut Vec<Option<String>>,
+    depth: usize,
+) -> Option<String> {
     if let Some(r) = &memo[id] {
         return Some(r.clone());
     }
@@ -377,7 +482,12 @@ fn lexicon_regex(ctx: &mut Ctx<'_>, id: LexId, memo: &mut Vec<Option<String>>, d
     }
     let (src, lex) = ctx.raw_lex[id];
     let lex = lex.get_ref();
-    let mut alts: Vec<String> = lex.phrases.iter().filter_map(|p| phrase::spec(p.get_ref())).map(|s| phrase::to_regex(&s)).collect();
+    let mut alts: Vec<String> = lex
+        .phrases
+        .iter()
+        .filter_map(|p| phrase::spec(p.get_ref()))
+        .map(|s| phrase::to_regex(&s))
+        .collect();
     for p in &lex.patterns {
         // Resolve nested lexicons before interpolating.
         let mut pending = Vec::new();
@@ -388,7 +498,11 @@ fn lexicon_regex(ctx: &mut Ctx<'_>, id: LexId, memo: &mut Vec<Option<String>>, d
         }
         for dep in pending {
             if dep == id || lexicon_regex(ctx, dep, memo, depth + 1).is_none() {
-                ctx.err(src, p.span(), "lexicon patterns refer to each other in a cycle");
+                ctx.err(
+                    src,
+                    p.span(),
+                    "lexicon patterns refer to each other in a cycle",
+                );
                 return None;
             }
         }

@@ -69,6 +69,11 @@ mod tests {
             .unwrap_or_else(|(_, e)| panic!("builtin rulesets do not compile: {e:?}"));
         let failures = super::run(&rules);
         let report: Vec<String> = failures.iter().map(ToString::to_string).collect();
-        assert!(report.is_empty(), "{} failing examples:\n{}", report.len(), report.join("\n"));
+        assert!(
+            report.is_empty(),
+            "{} failing examples:\n{}",
+            report.len(),
+            report.join("\n")
+        );
     }
 }

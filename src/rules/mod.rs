@@ -9,4 +9,4 @@ pub mod phrase;
 pub mod schema;
 
 pub use compile::{LexId, Rule, RuleSet, RulesetError, RulesetSource};
-pub use schema::{Applicability, CaveatId, Category, Scope, Severity};
+pub use schema::{Applicability, Category, CaveatId, Scope, Severity};

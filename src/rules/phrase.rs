@@ -60,7 +60,13 @@ pub fn spec(raw: &str) -> Option<PhraseSpec> {
     }
     let options: Vec<Vec<&str>> = seps
         .iter()
-        .map(|&s| if s == '-' { vec![" ", "-", ""] } else { vec![" ", "-"] })
+        .map(|&s| {
+            if s == '-' {
+                vec![" ", "-", ""]
+            } else {
+                vec![" ", "-"]
+            }
+        })
         .collect();
     let mut variants = Vec::new();
     if seps.len() <= MAX_COMBINED_SEPARATORS {

@@ -1,0 +1,32 @@
+//! `--format concise`: one line per diagnostic, `path:line:col: severity[rule] message`.
+//!
+//! The shape compilers and grep use, so editors' problem matchers and `sort`/`uniq` pipelines
+//! read it without a parser. Nothing else is printed: a clean run prints nothing.
+
+use super::Report;
+use std::io::{self, Write};
+
+/// Writes one line per diagnostic, sorted by path, then offset.
+///
+/// # Errors
+/// Writing to `w` failed.
+pub fn emit(w: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
+    for d in report.diagnostics() {
+        writeln!(
+            w,
+            "{}:{}:{}: {}[{}] {}",
+            d.path,
+            d.start.line,
+            d.start.column,
+            d.severity,
+            d.rule,
+            one_line(d.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// A message on one line whatever a ruleset wrote.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

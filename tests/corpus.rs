@@ -1,0 +1,271 @@
+//! The corpus: our own clinic pages with the findings a reviewer expects (`corpus/expected.toml`).
+//!
+//! Two checks. A regression snapshot: the JSON diagnostics of every page, compared with
+//! `corpus/snapshots/<file>.json` (refresh with `UPDATE_SNAPSHOTS=1 cargo test`, then review the
+//! diff). And a score: precision and recall of span findings and missing caveats against the
+//! reviewer's annotations, with the same matching rules as `../shared/eval/score.py`, held above
+//! floors so a rule change that costs judgement fails here. Balanced pages must be clean.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Deserialize)]
+struct Expected {
+    doc: Vec<Doc>,
+}
+
+#[derive(Deserialize)]
+struct Doc {
+    file: String,
+    #[serde(default)]
+    balanced: bool,
+    #[serde(default)]
+    missing: Vec<String>,
+    #[serde(default)]
+    present: Vec<String>,
+    #[serde(default)]
+    ok: Vec<String>,
+    #[serde(default)]
+    finding: Vec<Gold>,
+}
+
+#[derive(Deserialize)]
+struct Gold {
+    categories: Vec<String>,
+    quote: String,
+    #[serde(default = "one")]
+    nth: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Byte range of the `nth` occurrence of `quote` in `text`.
+fn locate(text: &str, quote: &str, nth: usize) -> (usize, usize) {
+    let mut from = 0;
+    let mut at = None;
+    for _ in 0..nth {
+        let pos = text[from..]
+            .find(quote)
+            .unwrap_or_else(|| panic!("gold quote not found: {quote:?}"));
+        at = Some(from + pos);
+        from += pos + 1;
+    }
+    let start = at.expect("nth >= 1");
+    (start, start + quote.len())
+}
+
+/// All diagnostics of one `check --format json corpus/` run, by file name.
+fn run_corpus() -> BTreeMap<String, Vec<Value>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .args(["check", "--format", "json"])
+        .arg(corpus())
+        .env_remove("CI")
+        .output()
+        .expect("run claimlint");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let mut by_file: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for d in all {
+        let path = d["path"].as_str().expect("path").to_string();
+        let name = Path::new(&path)
+            .file_name()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        let mut d = d;
+        d["path"] = Value::String(format!("corpus/{name}"));
+        by_file.entry(name).or_default().push(d);
+    }
+    by_file
+}
+
+#[derive(Default)]
+struct Score {
+    tp: usize,
+    fp: usize,
+    hits: usize,
+    fn_: usize,
+    ctp: usize,
+    cfp: usize,
+    cfn: usize,
+    errors: Vec<String>,
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if a + b == 0 {
+        0.0
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let r = a as f64 / (a + b) as f64;
+        r
+    }
+}
+
+fn score(expected: &Expected, by_file: &BTreeMap<String, Vec<Value>>) -> Score {
+    let mut s = Score::default();
+    for doc in &expected.doc {
+        let text = std::fs::read_to_string(corpus().join(&doc.file)).expect("read corpus file");
+        let diags = by_file.get(&doc.file).map_or(&[][..], Vec::as_slice);
+        let gold: Vec<((usize, usize), &Gold)> = doc
+            .finding
+            .iter()
+            .map(|g| (locate(&text, &g.quote, g.nth), g))
+            .collect();
+        let oks: Vec<(usize, usize)> = doc.ok.iter().map(|q| locate(&text, q, 1)).collect();
+        let mut hit = vec![false; gold.len()];
+        let mut caveats = BTreeSet::new();
+        for d in diags {
+            let cat = d["category"].as_str().unwrap_or_default();
+            if cat == "missing-caveat" {
+                caveats.insert(d["caveat"].as_str().unwrap_or_default().to_string());
+                continue;
+            }
+            let start = usize::try_from(d["start"]["offset"].as_u64().unwrap_or(0)).unwrap_or(0);
+            let mut end = usize::try_from(d["end"]["offset"].as_u64().unwrap_or(0)).unwrap_or(0);
+            if end <= start {
+                end = start + 1;
+            }
+            let mut matched = false;
+            for (i, ((gs, ge), g)) in gold.iter().enumerate() {
+                if start < *ge && *gs < end && g.categories.iter().any(|c| c == cat) {
+                    hit[i] = true;
+                    matched = true;
+                }
+            }
+            if matched {
+                s.tp += 1;
+            } else if !oks.iter().any(|(os, oe)| start < *oe && *os < end) {
+                s.fp += 1;
+                s.errors.push(format!(
+                    "FP {}: [{cat}] {:?} ({})",
+                    doc.file,
+                    &text[start..end],
+                    d["rule"]
+                ));
+            }
+        }
+        for (h, (_, g)) in hit.iter().zip(&gold) {
+            if *h {
+                s.hits += 1;
+            } else {
+                s.fn_ += 1;
+                s.errors
+                    .push(format!("FN {}: {:?} {:?}", doc.file, g.categories, g.quote));
+            }
+        }
+        for c in &doc.missing {
+            if caveats.contains(c) {
+                s.ctp += 1;
+            } else {
+                s.cfn += 1;
+                s.errors
+                    .push(format!("FN {}: missing-caveat {c}", doc.file));
+            }
+        }
+        for c in doc.present.iter().filter(|c| caveats.contains(*c)) {
+            s.cfp += 1;
+            s.errors.push(format!(
+                "FP {}: missing-caveat {c} (the copy has it)",
+                doc.file
+            ));
+        }
+    }
+    s
+}
+
+fn expected() -> Expected {
+    let text = std::fs::read_to_string(corpus().join("expected.toml")).expect("read expected.toml");
+    toml::from_str(&text).expect("parse expected.toml")
+}
+
+#[test]
+fn corpus_scores_above_floors_and_balanced_pages_are_clean() {
+    let expected = expected();
+    let by_file = run_corpus();
+    let s = score(&expected, &by_file);
+    let (p, r) = (ratio(s.tp, s.fp), ratio(s.hits, s.fn_));
+    let (cp, cr) = (ratio(s.ctp, s.cfp), ratio(s.ctp, s.cfn));
+    println!("{}", s.errors.join("\n"));
+    println!(
+        "corpus: spans tp={} fp={} hit={} fn={}; caveats tp={} fp={} fn={}",
+        s.tp, s.fp, s.hits, s.fn_, s.ctp, s.cfp, s.cfn
+    );
+    println!(
+        "span_precision={p:.2} span_recall={r:.2} caveat_precision={cp:.2} caveat_recall={cr:.2}"
+    );
+    // Floors a little under today's figures: a change that loses judgement fails here.
+    assert!(p >= 0.92, "span precision {p:.2} fell below 0.92");
+    assert!(r >= 0.85, "span recall {r:.2} fell below 0.85");
+    assert!(cp >= 0.92, "caveat precision {cp:.2} fell below 0.92");
+    assert!(cr >= 0.92, "caveat recall {cr:.2} fell below 0.92");
+
+    for doc in expected.doc.iter().filter(|d| d.balanced) {
+        let diags = by_file.get(&doc.file).map_or(&[][..], Vec::as_slice);
+        let rules: Vec<&str> = diags.iter().filter_map(|d| d["rule"].as_str()).collect();
+        assert!(
+            rules.is_empty(),
+            "balanced page {} has findings: {rules:?}",
+            doc.file
+        );
+    }
+}
+
+#[test]
+fn every_corpus_page_is_annotated() {
+    let expected = expected();
+    let listed: BTreeSet<&str> = expected.doc.iter().map(|d| d.file.as_str()).collect();
+    for entry in std::fs::read_dir(corpus()).expect("read corpus") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let page =
+            [".txt", ".md", ".html"].iter().any(|e| name.ends_with(e)) && name != "README.md";
+        if page {
+            assert!(
+                listed.contains(name.as_str()),
+                "{name} has no entry in expected.toml"
+            );
+        }
+    }
+}
+
+#[test]
+fn corpus_output_matches_snapshots() {
+    let by_file = run_corpus();
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let dir = corpus().join("snapshots");
+    let mut stale = Vec::new();
+    for doc in &expected().doc {
+        let diags = by_file.get(&doc.file).cloned().unwrap_or_default();
+        let got = serde_json::to_string_pretty(&diags).expect("serialise") + "\n";
+        let path = dir.join(format!("{}.json", doc.file));
+        if update {
+            std::fs::write(&path, &got).expect("write snapshot");
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        if want != got {
+            stale.push(doc.file.clone());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "output differs from corpus/snapshots for {stale:?}; if intended, run `UPDATE_SNAPSHOTS=1 cargo test corpus` and review the diff"
+    );
+}
