@@ -12,7 +12,6 @@ use claimlint::extract::Format;
 use claimlint::fix;
 use claimlint::rules::{RuleSet, builtin};
 use claimlint::source::{LineCol, LineIndex};
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -84,7 +83,7 @@ pub fn assert_invariants(format: Format, text: &str) {
         &fixed.text,
         &fixed.remaining,
         false,
-        &HashSet::new(),
+        &[],
     );
     assert!(
         left.is_empty(),

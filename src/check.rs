@@ -37,12 +37,15 @@ struct Located {
     from_pattern: bool,
 }
 
+/// The lexicon hits of one sentence.
+type SentenceHits = Vec<(LexId, Range<usize>)>;
+
 /// Per-document scan results, kept in text order.
 struct Scan<'a> {
     blocks: &'a [Block],
     sentences: Vec<Vec<Range<usize>>>,
     /// Lexicon hits per block, per sentence (after lexicon exceptions).
-    lex_hits: Vec<Vec<Vec<(LexId, Range<usize>)>>>,
+    lex_hits: Vec<Vec<SentenceHits>>,
     rule_hits: Vec<(usize, Located)>,
     rule_exceptions: Vec<(usize, Located)>,
     /// First hit of each lexicon in the document.
@@ -121,7 +124,7 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block]) -> Scan<'a> {
             continue;
         }
         let sentences = segment::sentences(block);
-        let mut per_sentence: Vec<Vec<(LexId, Range<usize>)>> = vec![Vec::new(); sentences.len()];
+        let mut per_sentence: Vec<SentenceHits> = vec![Vec::new(); sentences.len()];
         let lex_exceptions: Vec<&Hit> = hits
             .iter()
             .filter(|h| matches!(h.target, Target::LexiconException(_)))

@@ -32,7 +32,6 @@ use crate::report::{FileReport, keep_case};
 use crate::rules::{Applicability, Category, Rule, RuleSet, RulesetError};
 use crate::source::{SourceError, SourceErrorKind, SourceFile};
 use rayon::prelude::*;
-use std::collections::HashSet;
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
@@ -231,7 +230,7 @@ pub fn edits(
     text: &str,
     findings: &[Finding],
     unsafe_fixes: bool,
-    skip: &HashSet<usize>,
+    skip: &[usize],
 ) -> Vec<Edit> {
     let mut out = Vec::new();
     for f in findings {
@@ -319,7 +318,7 @@ pub fn fix_text(
     let mut cur = text.to_string();
     let mut findings = findings;
     let mut applied = 0;
-    let mut inserted = HashSet::new();
+    let mut inserted: Vec<usize> = Vec::new();
     for _ in 0..MAX_PASSES {
         let es = edits(rules, format, &cur, &findings, unsafe_fixes, &inserted);
         if es.is_empty() {
@@ -327,7 +326,7 @@ pub fn fix_text(
         }
         for e in &es {
             if rules.rules[e.rule].category == Category::MissingCaveat {
-                inserted.insert(e.rule);
+                inserted.push(e.rule);
             }
         }
         applied += es.len();

@@ -36,10 +36,12 @@ pub fn sentences(block: &Block) -> Vec<Sentence> {
             {
                 j += 1;
             }
-            if j < bytes.len() && bytes[j] == b' ' && starts_sentence(&text[j + 1..]) {
-                if c != b'.' || !is_abbreviation(&block.lower[..i]) {
-                    cuts.push(j);
-                }
+            if j < bytes.len()
+                && bytes[j] == b' '
+                && starts_sentence(&text[j + 1..])
+                && (c != b'.' || !is_abbreviation(&block.lower[..i]))
+            {
+                cuts.push(j);
             }
             i = j;
         } else {

@@ -128,7 +128,7 @@ fn meta_descriptor(m: MetaRule) -> Value {
     })
 }
 
-fn result(d: &Diagnostic<'_>, rule_index: usize, region: Value) -> Value {
+fn result(d: &Diagnostic<'_>, rule_index: usize, region: &Value) -> Value {
     json!({
         "ruleId": d.rule,
         "ruleIndex": rule_index,
@@ -162,7 +162,7 @@ pub fn log(report: &Report<'_>) -> Value {
             let rule = &report.rules.rules[f.rule];
             let mut d = Diagnostic::new(rule, &file.source, &index, f);
             d.severity = file.severity(report.rules, f).as_str();
-            let mut r = result(&d, f.rule, region(&index, text, f.span.clone()));
+            let mut r = result(&d, f.rule, &region(&index, text, f.span.clone()));
             r["partialFingerprints"] =
                 json!({ "claimlint/v1": baseline::fingerprint(rule, text, f) });
             if let Some(edit) = fix::replacement_edit(report.rules, file.source.format, text, f) {
@@ -187,7 +187,7 @@ pub fn log(report: &Report<'_>) -> Value {
                 + META_RULES.iter().position(|&x| x == m.rule).unwrap_or(0);
             file_results.push((
                 m.span.start,
-                result(&d, idx, region(&index, text, m.span.clone())),
+                result(&d, idx, &region(&index, text, m.span.clone())),
             ));
         }
         file_results.sort_by_key(|(offset, _)| *offset);

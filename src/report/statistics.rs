@@ -64,7 +64,7 @@ impl Statistics {
                         .rules
                         .rule(d.rule)
                         .and_then(crate::fix::fix_applicability)
-                        .map(|a| a.as_str()),
+                        .map(crate::rules::Applicability::as_str),
                     count: 0,
                 })
                 .count += 1;
