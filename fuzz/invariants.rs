@@ -77,14 +77,7 @@ pub fn assert_invariants(format: Format, text: &str) {
     let recheck = |t: &str| check::check(rules, format, t);
     let fixed = fix::fix_text(rules, format, text, findings, false, &recheck);
     check_findings(&fixed.text, &fixed.remaining, rules.rules.len());
-    let left = fix::edits(
-        rules,
-        format,
-        &fixed.text,
-        &fixed.remaining,
-        false,
-        &[],
-    );
+    let left = fix::edits(rules, format, &fixed.text, &fixed.remaining, false, &[]);
     assert!(
         left.is_empty(),
         "fixable findings left after --fix: {left:?}\nfixed text: {:?}",

@@ -135,9 +135,13 @@ fn example_error(rules: &RuleSet, f: &ExampleFailure) -> RulesetError {
     }
 }
 
-/// The span of `example` (with its quotes) inside `within`, for the common case of a TOML string
-/// without escapes. `None` when it is not written literally there.
+/// The span of `example` (with its quotes) in the rule's table, for the common case of a TOML
+/// string without escapes. `None` when it is not written literally there. The rule's span may
+/// cover only its `[[rule]]` header, so the table runs on to the next table header.
 fn find_example(text: &str, within: Range<usize>, example: &str) -> Option<Range<usize>> {
+    let after = text.get(within.end..)?;
+    let end = after.find("\n[").map_or(text.len(), |i| within.end + i);
+    let within = within.start..end;
     let table = text.get(within.clone())?;
     ['"', '\''].iter().find_map(|q| {
         let quoted = format!("{q}{example}{q}");

@@ -1,0 +1,131 @@
+//! `cargo bench`: the whole pipeline (extract → segment → match → decide) per format, in bytes
+//! per second, on seeded generated copy, plus the one-time cost of compiling the built-in
+//! rulesets. `scripts/bench.sh` measures the binary end to end against the targets.
+
+use claimlint::check;
+use claimlint::extract::Format;
+use claimlint::rules::{RuleSet, builtin};
+use divan::Bencher;
+use divan::counter::BytesCount;
+use std::sync::OnceLock;
+
+fn main() {
+    divan::main();
+}
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::compile(builtin::sources()).expect("built-in rulesets"))
+}
+
+/// Clinic copy as it mostly reads: plain statements, hedged claims, and now and then hype.
+const SENTENCES: &[&str] = &[
+    "Our clinic offers a consultation before any treatment begins.",
+    "The doctor reviews your medical history and current medications.",
+    "Appointments are available on weekdays and some Saturdays.",
+    "Ketamine infusions may help some patients with treatment-resistant depression.",
+    "Side effects can include nausea, dizziness and dissociation.",
+    "Results vary, and not every patient responds to treatment.",
+    "Please arrange a ride home after each session.",
+    "Insurance coverage depends on your plan and diagnosis.",
+    "The nurse monitors blood pressure throughout the infusion.",
+    "It is a breakthrough that changes lives overnight.",
+    "Talk to your doctor about whether this option is right for you.",
+    "Our team has worked in anaesthesia and psychiatry for years.",
+    "Parking is free behind the building.",
+    "This miracle cure works for everyone.",
+    "We follow published protocols and review them every year.",
+];
+
+/// `bytes` of seeded copy in `format` (the same LCG as `scripts/bench.sh`'s generator in spirit:
+/// reproducible, mostly clean, rare findings).
+fn corpus(format: Format, bytes: usize) -> String {
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(seed >> 33).unwrap() % n
+    };
+    let mut s = String::with_capacity(bytes + 256);
+    if format == Format::Html {
+        s.push_str("<!doctype html><html><head><title>Clinic</title></head><body><main>\n");
+    }
+    while s.len() < bytes {
+        let para: Vec<&str> = (0..3 + next(4))
+            .map(|_| {
+                // Hype sentences (the last rows) are rare: one pick in fifty.
+                let i = next(SENTENCES.len() * 10);
+                if i < SENTENCES.len() * 10 - 5 {
+                    SENTENCES[i % (SENTENCES.len() - 2)]
+                } else {
+                    SENTENCES[SENTENCES.len() - 2 + i % 2]
+                }
+            })
+            .collect();
+        let para = para.join(" ");
+        match format {
+            Format::Text => {
+                s.push_str(&para);
+                s.push_str("\n\n");
+            }
+            Format::Markdown => match next(6) {
+                0 => s.push_str("## About the treatment\n\n"),
+                1 => {
+                    s.push_str("- ");
+                    s.push_str(&para.replacen("doctor", "**doctor**", 1));
+                    s.push('\n');
+                }
+                _ => {
+                    s.push_str(&para.replacen("clinic", "[clinic](https://example.com)", 1));
+                    s.push_str("\n\n");
+                }
+            },
+            Format::Html => match next(6) {
+                0 => s.push_str("<h2>About the treatment</h2>\n"),
+                1 => {
+                    s.push_str("<ul><li>");
+                    s.push_str(&para.replacen("doctor", "<strong>doctor</strong>", 1));
+                    s.push_str("</li></ul>\n");
+                }
+                _ => {
+                    s.push_str("<p>");
+                    s.push_str(&para.replacen("clinic", "<a href=\"/c\">clinic</a>", 1));
+                    s.push_str("</p>\n");
+                }
+            },
+        }
+    }
+    if format == Format::Html {
+        s.push_str("</main></body></html>\n");
+    }
+    s
+}
+
+const FORMATS: [Format; 3] = [Format::Text, Format::Markdown, Format::Html];
+
+/// End to end on 1 MB of one format.
+#[divan::bench(args = FORMATS, sample_count = 20)]
+fn check_1mb(bencher: Bencher, format: Format) {
+    let rules = rules();
+    let text = corpus(format, 1 << 20);
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| check::check(rules, format, divan::black_box(&text)));
+}
+
+/// A 5 KB page, the editor-keystroke case.
+#[divan::bench(args = FORMATS)]
+fn check_5kb(bencher: Bencher, format: Format) {
+    let rules = rules();
+    let text = corpus(format, 5 * 1024);
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| check::check(rules, format, divan::black_box(&text)));
+}
+
+/// Compiling the built-in rulesets: paid once per process.
+#[divan::bench(sample_count = 10)]
+fn compile_builtin_rulesets() -> RuleSet {
+    RuleSet::compile(builtin::sources()).expect("built-in rulesets")
+}

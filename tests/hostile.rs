@@ -1,0 +1,295 @@
+//! Hostile input (issue 7): each case runs the built binary next to an ordinary file. None may
+//! panic, hang or lose data: a file that cannot be checked is one `error: PATH: …` line on stderr,
+//! the other file is still checked and reported, and the exit code is 2 at the end.
+//!
+//! Invalid UTF-8 is reported and the file skipped (not decoded lossily): a lossy decode would
+//! shift every byte offset after the first bad byte, and `--fix` would write the replacement
+//! characters back into the file. The big single-line file is 20 MB by default so the debug test
+//! binary stays quick; `CLAIMLINT_HOSTILE_BIG=1` makes it the issue's 200 MB.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const RULESET: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/test-ruleset.toml"
+);
+
+/// Generous: a debug build on a loaded 2-core machine. A hang is far beyond it.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// Runs `claimlint check --format concise ARGS…` with the fixture ruleset in `dir`, killing it
+/// (and failing the test) if it outlives [`DEADLINE`].
+fn check(dir: &Path, args: &[&str]) -> Output {
+    run(dir, &["check", "--format", "concise"], args, true)
+}
+
+fn run(dir: &Path, sub: &[&str], args: &[&str], fixture: bool) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimlint"));
+    cmd.current_dir(dir).args(sub);
+    if fixture {
+        cmd.args(["--no-default-rulesets", "--ruleset", RULESET]);
+    }
+    let mut child = cmd
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run claimlint");
+    // Drain the pipes on threads so a large report cannot block the child.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).unwrap();
+        v
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut v).unwrap();
+        v
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            panic!("claimlint {sub:?} {args:?} did not finish within {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A directory with `good.txt` (one finding) and the hostile `name` holding `bytes`.
+fn with_hostile(name: &str, bytes: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.txt"), "A miracle for everyone.\n").unwrap();
+    std::fs::write(dir.path().join(name), bytes).unwrap();
+    dir
+}
+
+/// The run did not panic, reported `good.txt`, printed exactly one error line naming `name`
+/// (containing `what`) and exited 2.
+fn assert_skipped(o: &Output, name: &str, what: &str) {
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert!(
+        out.contains("good.txt:1:3: warning[hype/miracle]"),
+        "the other file was not reported:\n{out}\n{err}"
+    );
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(name)).collect();
+    assert_eq!(lines.len(), 1, "one error line naming {name}:\n{err}");
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(what),
+        "error line {:?} should say {what:?}",
+        lines[0]
+    );
+    assert_eq!(o.status.code(), Some(2), "{out}\n{err}");
+}
+
+/// The run did not panic, and `name` was checked with its findings reported.
+fn assert_checked(o: &Output, name: &str, expect_findings: usize) {
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert!(
+        !err.contains(name),
+        "{name} should have been checked:\n{err}"
+    );
+    let n = out
+        .lines()
+        .filter(|l| l.starts_with(name) || l.contains(&format!("/{name}:")))
+        .count();
+    assert_eq!(n, expect_findings, "findings in {name}:\n{out}");
+}
+
+#[test]
+fn invalid_utf8_is_reported_and_skipped() {
+    let dir = with_hostile("latin1.txt", b"A caf\xE9 miracle.\n");
+    let o = check(dir.path(), &["good.txt", "latin1.txt"]);
+    assert_skipped(&o, "latin1.txt", "invalid UTF-8 at byte 5");
+}
+
+#[test]
+fn utf16_with_bom_is_reported_and_skipped() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "A miracle.\n".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let dir = with_hostile("utf16.txt", &bytes);
+    let o = check(dir.path(), &["good.txt", "utf16.txt"]);
+    assert_skipped(&o, "utf16.txt", "UTF-16 is not supported");
+}
+
+#[test]
+fn binary_file_is_skipped() {
+    let dir = with_hostile("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR miracle");
+    let o = check(dir.path(), &["good.txt", "image.txt"]);
+    assert_skipped(&o, "image.txt", "binary file, skipped");
+}
+
+#[test]
+fn empty_file_is_checked() {
+    let dir = with_hostile("empty.md", b"");
+    let o = check(dir.path(), &["good.txt", "empty.md"]);
+    assert_checked(&o, "empty.md", 0);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+}
+
+#[test]
+fn huge_single_line_file_is_checked_whole() {
+    let mb: usize = if std::env::var_os("CLAIMLINT_HOSTILE_BIG").is_some() {
+        200
+    } else {
+        20
+    };
+    // One line, no newline anywhere; one claim at the very start and one at the very end, so a
+    // reader that truncated or a matcher that gave up part way would lose the second.
+    let filler = "the clinic offers a consultation and explains the treatment plan. ";
+    let mut s = String::with_capacity(mb << 20);
+    s.push_str("A miracle. ");
+    while s.len() < (mb << 20) {
+        s.push_str(filler);
+    }
+    s.push_str("Another miracle.");
+    let dir = with_hostile("big.txt", s.as_bytes());
+    drop(s);
+    let o = check(dir.path(), &["good.txt", "big.txt"]);
+    assert_checked(&o, "big.txt", 2);
+    let out = text(&o.stdout);
+    assert!(out.contains("big.txt:1:3: warning[hype/miracle]"), "{out}");
+}
+
+#[test]
+fn deeply_nested_html_is_checked() {
+    let depth = 100_000;
+    let mut s = String::new();
+    s.push_str("<!doctype html><body>");
+    s.push_str(&"<div>".repeat(depth));
+    s.push_str("<p>A miracle.</p>");
+    s.push_str(&"</div>".repeat(depth));
+    s.push_str("</body>");
+    let dir = with_hostile("nested.html", s.as_bytes());
+    let o = check(dir.path(), &["good.txt", "nested.html"]);
+    assert_checked(&o, "nested.html", 1);
+}
+
+#[test]
+fn unterminated_html_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.txt"), "A miracle for everyone.\n").unwrap();
+    let cases: [(&str, &str); 4] = [
+        (
+            "comment.html",
+            "<p>A miracle.</p><!-- a miracle never closed",
+        ),
+        ("tag.html", "<p>A miracle.</p><a href=\"x miracle"),
+        ("attr.html", "<p>A miracle.</p><img alt='a miracle"),
+        ("script.html", "<p>A miracle.</p><script>var miracle = 1;"),
+    ];
+    for (name, body) in cases {
+        std::fs::write(dir.path().join(name), body).unwrap();
+    }
+    let names: Vec<&str> = cases.iter().map(|(n, _)| *n).collect();
+    let o = check(dir.path(), &[&["good.txt"], &names[..]].concat());
+    for name in names {
+        // The closed paragraph is prose; what is inside the unterminated construct is not.
+        assert_checked(&o, name, 1);
+    }
+}
+
+#[test]
+fn deeply_nested_markdown_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.txt"), "A miracle for everyone.\n").unwrap();
+    let n = 50_000;
+    let lists = format!("{}A miracle.\n", "- ".repeat(n));
+    let quotes = format!("{}A miracle.\n", "> ".repeat(n));
+    let mixed = format!("{}A miracle.\n", "1. * > ".repeat(n / 3));
+    std::fs::write(dir.path().join("lists.md"), lists).unwrap();
+    std::fs::write(dir.path().join("quotes.md"), quotes).unwrap();
+    std::fs::write(dir.path().join("mixed.md"), mixed).unwrap();
+    let o = check(
+        dir.path(),
+        &["good.txt", "lists.md", "quotes.md", "mixed.md"],
+    );
+    for name in ["lists.md", "quotes.md", "mixed.md"] {
+        assert_checked(&o, name, 1);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = with_hostile("secret.txt", b"A miracle.\n");
+    let path = dir.path().join("secret.txt");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let o = check(dir.path(), &["good.txt", "secret.txt"]);
+    if std::fs::read(&path).is_ok() {
+        // Running as root: permissions do not stop a read, so the file is simply checked.
+        assert_checked(&o, "secret.txt", 1);
+    } else {
+        assert_skipped(&o, "secret.txt", "permission denied");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_do_not_trap_the_walk() {
+    let dir = with_hostile("page.txt", b"A miracle.\n");
+    let sub = dir.path().join("site");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("inner.txt"), "A miracle.\n").unwrap();
+    // A directory link back to its parent, and a file link to itself.
+    std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
+    std::os::unix::fs::symlink("self.txt", dir.path().join("self.txt")).unwrap();
+
+    // Walking: links are not followed, so the loop is never entered.
+    let o = check(dir.path(), &["."]);
+    let out = text(&o.stdout);
+    assert_eq!(out.matches("inner.txt").count(), 1, "{out}");
+    assert!(!text(&o.stderr).contains("panicked"));
+
+    // Named explicitly, the self-referencing link is one error, and the run goes on.
+    let o = check(dir.path(), &["good.txt", "self.txt"]);
+    assert_skipped(&o, "self.txt", "self.txt: ");
+}
+
+#[test]
+fn missing_path_is_reported() {
+    let dir = with_hostile("page.txt", b"A miracle.\n");
+    let o = check(dir.path(), &["good.txt", "nope.txt"]);
+    assert_skipped(&o, "nope.txt", "no such file or directory");
+    let o = check(dir.path(), &["good.txt", "no-such-dir/"]);
+    assert_skipped(&o, "no-such-dir", "no such file or directory");
+}
+
+#[test]
+fn broken_config_names_the_file() {
+    let dir = with_hostile("claimlint.toml", b"fail-on = [unclosed\n");
+    let o = run(
+        dir.path(),
+        &["check"],
+        &["--no-default-rulesets", "--ruleset", RULESET, "good.txt"],
+        false,
+    );
+    let err = text(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("claimlint.toml:1:"), "{err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
+}
