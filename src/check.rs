@@ -343,3 +343,202 @@ fn dedupe(rules: &RuleSet, findings: &mut Vec<Finding>) {
         ))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RulesetSource;
+
+    /// A small ruleset exercising each mechanism on its own.
+    const RULES: &str = r#"
+[lexicon.hedge]
+phrases = ["may", "some patients"]
+[lexicon.negation]
+phrases = ["not", "no"]
+exceptions = ["not only"]
+[lexicon.topic]
+phrases = ["ptsd"]
+[lexicon.drug]
+phrases = ["ketamine"]
+[lexicon.risk]
+phrases = ["nausea", "dizz*"]
+[lexicon.cue]
+phrases = ["can cause", "side effects"]
+exceptions = ["fewer side effects"]
+
+[[rule]]
+id = "t/cure"
+category = "efficacy"
+severity = "error"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+phrases = ["cure", "cures", "cures cancer"]
+negated-by = ["negation"]
+unless = ["hedge"]
+examples.flag = ["It cures."]
+
+[[rule]]
+id = "t/hype"
+category = "hype"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+phrases = ["game-changer", "miracle"]
+negated-by = ["negation"]
+examples.flag = ["A miracle."]
+
+[[rule]]
+id = "t/offlabel"
+category = "off-label"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+patterns = ['\btreats\b']
+requires = ["topic"]
+requires-document = ["drug"]
+examples.flag = ["Ketamine treats PTSD."]
+
+[[rule]]
+id = "t/caveat"
+category = "missing-caveat"
+caveat = "side-effects"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+trigger = ["drug"]
+present-if = [["risk", "cue"]]
+negated-by = ["negation"]
+examples.flag = ["Ketamine."]
+"#;
+
+    fn rules() -> RuleSet {
+        RuleSet::compile(vec![RulesetSource {
+            name: "t.toml".into(),
+            text: RULES.into(),
+        }])
+        .unwrap_or_else(|(_, e)| panic!("{e:?}"))
+    }
+
+    /// (rule id, matched source text) of every finding.
+    fn run(src: &str) -> Vec<(String, String)> {
+        let rules = rules();
+        check(&rules, Format::Text, src)
+            .into_iter()
+            .map(|f| (rules.rules[f.rule].id.clone(), src[f.span].to_string()))
+            .collect()
+    }
+
+    fn ids(src: &str) -> Vec<String> {
+        run(src).into_iter().map(|(id, _)| id).collect()
+    }
+
+    #[test]
+    fn a_failed_longer_phrase_does_not_hide_a_shorter_one() {
+        // "cures cancer" fails its boundary inside "cancerous"; "cures" must still be found.
+        assert_eq!(
+            run("It cures cancerous growths."),
+            [("t/cure".into(), "cures".into())]
+        );
+        assert_eq!(
+            run("It cures cancer."),
+            [("t/cure".into(), "cures cancer".into())]
+        );
+        assert!(run("It procures supplies.").is_empty());
+    }
+
+    #[test]
+    fn spelling_variants_and_case_match() {
+        for s in [
+            "A Game Changer.",
+            "a gamechanger.",
+            "A GAME-CHANGER.",
+            "a game\nchanger.",
+        ] {
+            assert_eq!(ids(s), ["t/hype"], "{s:?}");
+        }
+    }
+
+    #[test]
+    fn qualifier_in_the_same_sentence_suppresses_a_claim_but_not_hype() {
+        assert!(ids("It may cure it.").is_empty());
+        assert_eq!(ids("It can cure it."), ["t/cure"]);
+        assert_eq!(ids("It cures. Some patients may wait."), ["t/cure"]);
+        assert_eq!(ids("It may be a miracle."), ["t/hype"]);
+    }
+
+    #[test]
+    fn negation_must_govern_the_claim() {
+        assert!(ids("It is not a miracle.").is_empty());
+        assert!(ids("There is no miracle here.").is_empty());
+        assert_eq!(ids("It is not only a miracle but more."), ["t/hype"]);
+        // Too far away, or across a clause break.
+        assert_eq!(ids("Not that we would say it, but a miracle."), ["t/hype"]);
+    }
+
+    #[test]
+    fn requires_topic_in_sentence_and_document() {
+        assert_eq!(ids("Ketamine treats PTSD."), ["t/caveat", "t/offlabel"]);
+        assert_eq!(ids("Ketamine treats pain."), ["t/caveat"]);
+        assert!(ids("It treats PTSD.").is_empty(), "no drug in the document");
+    }
+
+    #[test]
+    fn caveat_needs_the_shape_not_the_words() {
+        assert_eq!(ids("Ketamine helps."), ["t/caveat"]);
+        assert!(ids("Ketamine helps. It can cause nausea.").is_empty());
+        assert_eq!(
+            ids("Ketamine has fewer side effects and less nausea."),
+            ["t/caveat"]
+        );
+        assert_eq!(
+            ids("Ketamine: no nausea, no dizziness, it can cause calm."),
+            ["t/caveat"]
+        );
+        // A heading gives its section the cue.
+        assert!(ids("Ketamine helps.\n\nSide effects\n\n- Nausea\n- Dizziness\n").is_empty());
+    }
+
+    #[test]
+    fn caveat_points_at_the_first_trigger_once() {
+        let rules = rules();
+        let src = "Intro.\n\nWhy ketamine? Ketamine helps.";
+        let found = check(&rules, Format::Text, src);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].span, 12..20);
+    }
+
+    #[test]
+    fn one_finding_per_category_per_sentence() {
+        assert_eq!(
+            run("A miracle, a game-changer."),
+            [("t/hype".into(), "miracle".into())]
+        );
+        assert_eq!(ids("A miracle. A game-changer."), ["t/hype", "t/hype"]);
+    }
+
+    #[test]
+    fn spans_map_to_source_bytes_through_multibyte_text_and_entities() {
+        let rules = rules();
+        let src = "Caf\u{e9} \u{201C}m\u{e9}decine\u{201D} \u{2014} a miracle\u{2019}s work.";
+        let found = check(&rules, Format::Text, src);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&src[found[0].span.clone()], "miracle");
+        let html = "<p>A mir&shy;acle &amp; more</p>";
+        let found = check(&rules, Format::Html, html);
+        assert_eq!(&html[found[0].span.clone()], "mir&shy;acle");
+    }
+
+    #[test]
+    fn questions_are_left_to_rules_that_opt_in() {
+        // The test ruleset has no `question` lexicon: a question still counts here.
+        assert_eq!(ids("Does it cure?"), ["t/cure"]);
+    }
+}

@@ -269,3 +269,73 @@ fn corpus_output_matches_snapshots() {
         "output differs from corpus/snapshots for {stale:?}; if intended, run `UPDATE_SNAPSHOTS=1 cargo test corpus` and review the diff"
     );
 }
+
+/// Byte ranges of a Markdown or HTML page where prose never is: code, scripts, styles, comments,
+/// URLs and attributes other than the checked ones (`alt`, `title`, meta `content`).
+fn non_prose(name: &str, text: &str) -> Vec<(usize, usize)> {
+    let html = [
+        r"(?is)<script\b.*?</script>",
+        r"(?is)<style\b.*?</style>",
+        r"(?is)<noscript\b.*?</noscript>",
+        r"(?is)<pre\b.*?</pre>",
+        r"(?is)<code\b.*?</code>",
+        r"(?is)<template\b.*?</template>",
+        r"(?s)<!--.*?-->",
+        r#"(?i)\s(href|src|class|id|style|data-[\w-]+|property|name|rel|type|lang|charset)\s*=\s*("[^"]*"|'[^']*')"#,
+    ];
+    let markdown = [
+        r"(?ms)^(```|~~~).*?^(```|~~~)",
+        r"`[^`\n]+`",
+        r"\]\([^)]*\)",
+        r"<https?://[^>]*>",
+        r"(?s)<!--.*?-->",
+    ];
+    let patterns: &[&str] = if name.ends_with(".html") {
+        &html
+    } else if name.ends_with(".md") {
+        &markdown
+    } else {
+        &[]
+    };
+    patterns
+        .iter()
+        .flat_map(|p| {
+            regex::Regex::new(p)
+                .expect("test regex")
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn nothing_is_reported_inside_code_scripts_urls_or_unchecked_attributes() {
+    let by_file = run_corpus();
+    let mut checked = 0;
+    for (name, diags) in &by_file {
+        let text = std::fs::read_to_string(corpus().join(name)).expect("read corpus file");
+        let forbidden = non_prose(name, &text);
+        for d in diags {
+            let start = usize::try_from(d["start"]["offset"].as_u64().unwrap_or(0)).unwrap_or(0);
+            let end = usize::try_from(d["end"]["offset"].as_u64().unwrap_or(0)).unwrap_or(0);
+            assert_eq!(&text[start..end], d["matched"].as_str().unwrap_or_default());
+            // A span may cross inline markup ("mir<span>acle"), but neither end may sit inside
+            // a region that is not prose.
+            for (fs, fe) in &forbidden {
+                let inside = |at: usize| *fs <= at && at < *fe;
+                assert!(
+                    !inside(start) && !inside(end.saturating_sub(1)),
+                    "{name}: {} reported inside non-prose {:?}",
+                    d["rule"],
+                    &text[*fs..*fe]
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 100,
+        "the corpus should produce many diagnostics, got {checked}"
+    );
+}
