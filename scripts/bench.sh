@@ -144,7 +144,7 @@ printf 'default %.3f s, default + 10k phrases %.3f s: %.2fx\n' "$t0" "$t1" "$(ec
 echo
 echo "== one 5 KB file, process start to exit =="
 if command -v hyperfine > /dev/null; then
-  hyperfine -N --warmup 20 --runs 200 --style basic \
+  hyperfine -N --warmup 3 --runs 30 --style basic \
     "$BIN check --no-config --format concise --fail-on never $WORK/page-5k.txt" 2>&1 | grep -E "Time|Range"
 else
   t=$(best 50 "${CHECK[@]}" "$WORK/page-5k.txt"); printf 'best of 50: %.2f ms\n' "$(echo "$t * 1000" | bc -l)"

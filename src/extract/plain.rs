@@ -41,6 +41,17 @@ pub fn extract(src: &str) -> Extracted {
             });
             continue;
         }
+        if list_marker(trimmed).is_none() && is_heading_line(trimmed) {
+            // A heading is a block of its own, so that the section under it can read with it
+            // ("Side Effects" over a list of risks).
+            if let Some(k) = kind.take() {
+                b.end_block(k);
+            }
+            b.text(trimmed, start + indent);
+            b.end_block(BlockKind::Heading);
+            prev_line = None;
+            continue;
+        }
         if let Some(marker) = list_marker(trimmed) {
             if let Some(k) = kind.take() {
                 b.end_block(k);
@@ -205,6 +216,20 @@ const SENTENCE_STARTERS: &[&str] = &[
     "your",
 ];
 
+/// A line on its own reads as a heading: short, mostly capitalised words, and no full stop or
+/// comma at the end (a question or a colon is fine: "Is Ketamine Safe?", "Side Effects:").
+fn is_heading_line(line: &str) -> bool {
+    if line.ends_with(['.', ',', ';', '-', '(', '"', '\'']) {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    words.len() <= HEADING_MAX_WORDS && capitalised * 2 > words.len()
+}
+
 /// Whether a line break between `prev` and `next` ends a sentence although `prev` has no full
 /// stop: `prev` reads as a heading or label (short, mostly capitalised, or ending in a colon), or
 /// `next` starts with a capitalised common sentence opener.
@@ -246,15 +271,24 @@ mod tests {
     fn paragraphs_lists_and_headings() {
         let src = "Our Approach\nKetamine may help.\n\nWe offer:\n- infusions\n  twice weekly\n* KAP\n\nEnd.";
         let got = blocks(src);
-        assert_eq!(got[0].1, "Our Approach Ketamine may help.");
-        assert_eq!(got[0].2, vec![12]);
-        assert_eq!(got[1].1, "We offer:");
         assert_eq!(
-            (got[2].0, got[2].1.as_str()),
+            (got[0].0, got[0].1.as_str()),
+            (BlockKind::Heading, "Our Approach")
+        );
+        assert_eq!(got[1].1, "Ketamine may help.");
+        assert_eq!(got[2].1, "We offer:");
+        assert_eq!(
+            (got[3].0, got[3].1.as_str()),
             (BlockKind::ListItem, "infusions twice weekly")
         );
-        assert_eq!(got[3].1, "KAP");
-        assert_eq!(got[4].1, "End.");
+        assert_eq!(got[4].1, "KAP");
+        assert_eq!(got[5].1, "End.");
+        let faq = blocks("Is Ketamine Safe?\nIt can cause nausea.\nWhat Are the Side Effects?\n");
+        let kinds: Vec<BlockKind> = faq.iter().map(|b| b.0).collect();
+        assert_eq!(
+            kinds,
+            [BlockKind::Heading, BlockKind::Paragraph, BlockKind::Heading]
+        );
     }
 
     #[test]
