@@ -50,6 +50,8 @@ struct Scan<'a> {
     rule_exceptions: Vec<(usize, Located)>,
     /// First hit of each lexicon in the document.
     first_lex: Vec<Option<Located>>,
+    /// Hits of each lexicon in the document's own blocks (not a shared footer).
+    lex_count: Vec<usize>,
     /// For each block, the heading or lead-in block ("Side effects", "Risks include:") whose
     /// section it sits in.
     section_heading: Vec<Option<usize>>,
@@ -85,7 +87,7 @@ pub fn check_with_footer(rules: &RuleSet, ex: &Extracted, footer: &[Block]) -> V
 
 /// Checks `blocks`, reporting only findings in the first `own` of them (the document's).
 fn check_blocks(rules: &RuleSet, blocks: &[Block], own: usize) -> Vec<Finding> {
-    let scan = scan(rules, blocks);
+    let scan = scan(rules, blocks, own);
     let mut findings = Vec::new();
     for (rule_idx, loc) in &scan.rule_hits {
         let rule = &rules.rules[*rule_idx];
@@ -103,7 +105,7 @@ fn check_blocks(rules: &RuleSet, blocks: &[Block], own: usize) -> Vec<Finding> {
     findings
 }
 
-fn scan<'a>(rules: &RuleSet, blocks: &'a [Block]) -> Scan<'a> {
+fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
     let mut s = Scan {
         blocks,
         sentences: Vec::with_capacity(blocks.len()),
@@ -111,6 +113,7 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block]) -> Scan<'a> {
         rule_hits: Vec::new(),
         rule_exceptions: Vec::new(),
         first_lex: (0..rules.lexicons.len()).map(|_| None).collect(),
+        lex_count: vec![0; rules.lexicons.len()],
         section_heading: section_headings(blocks),
     };
     let mut hits: Vec<Hit> = Vec::new();
@@ -146,6 +149,9 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block]) -> Scan<'a> {
                     });
                     if !cancelled {
                         per_sentence[si].push((l, h.range.clone()));
+                        if bi < own {
+                            s.lex_count[l] += 1;
+                        }
                         if s.first_lex[l].is_none() {
                             s.first_lex[l] = Some(loc());
                         }
@@ -261,7 +267,7 @@ fn governs(gap: &str) -> bool {
 /// A caveat rule fires at the document's first trigger; a trigger only in blocks from `own` on
 /// (the shared footer) does not make the document about the topic.
 fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>, own: usize) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out: Vec<(usize, Finding)> = Vec::new();
     for (idx, rule) in rules.rules.iter().enumerate() {
         if rule.category != Category::MissingCaveat {
             continue;
@@ -274,6 +280,12 @@ fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>, own: usize) -> Vec<Finding>
         let Some(first) = first.filter(|loc| loc.block < own) else {
             continue;
         };
+        // A page promotes a treatment it names repeatedly; a single passing mention ("unlike
+        // ketamine, TMS…") does not make the treatment's caveats apply.
+        let mentions: usize = rule.trigger.iter().map(|&l| scan.lex_count[l]).sum();
+        if mentions < rule.min_triggers {
+            continue;
+        }
         // A caveat rule's `unless` lexicons, present anywhere, hand the document to other rules.
         if rule.unless.iter().any(|&l| scan.first_lex[l].is_some()) {
             continue;
@@ -307,14 +319,25 @@ fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>, own: usize) -> Vec<Finding>
         });
         if !present {
             let block = &scan.blocks[first.block];
-            out.push(Finding {
-                rule: idx,
-                span: block.source_range(first.range.clone()),
-                context: block.source_range(scan.sentences[first.block][first.sentence].clone()),
-            });
+            out.push((
+                mentions,
+                Finding {
+                    rule: idx,
+                    span: block.source_range(first.range.clone()),
+                    context: block
+                        .source_range(scan.sentences[first.block][first.sentence].clone()),
+                },
+            ));
         }
     }
-    out
+    // Several rules may own one caveat (ketamine's and the general one): report it once, from
+    // the rule whose treatment the page names most — the page's own subject.
+    out.sort_by_key(|(mentions, f)| (std::cmp::Reverse(*mentions), f.rule));
+    let mut reported = HashSet::new();
+    out.into_iter()
+        .filter(|(_, f)| reported.insert(rules.rules[f.rule].caveat))
+        .map(|(_, f)| f)
+        .collect()
 }
 
 /// Keeps one finding per category per sentence — the most serious, then the earliest, then the

@@ -64,6 +64,7 @@ pub struct Rule {
     pub requires_document: Vec<LexId>,
     pub trigger: Vec<LexId>,
     pub present_if: Vec<Vec<LexId>>,
+    pub min_triggers: usize,
     pub examples: Examples,
     /// Which source file defines it and where.
     pub source: usize,
@@ -282,6 +283,7 @@ fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
                 requires_document: ctx.resolve(src, &r.requires_document),
                 trigger: ctx.resolve(src, &r.trigger),
                 present_if: r.present_if.iter().map(|g| ctx.resolve(src, g)).collect(),
+                min_triggers: r.min_triggers,
                 examples: super::compile::Examples {
                     flag: r.examples.flag.clone(),
                     pass: r.examples.pass.clone(),

@@ -131,6 +131,9 @@ pub struct RawRule {
     /// one sentence.
     #[serde(default)]
     pub present_if: Vec<Vec<Spanned<String>>>,
+    /// Missing-caveat rules only: how many trigger mentions make a page promote the treatment.
+    #[serde(default = "one")]
+    pub min_triggers: usize,
     #[serde(default)]
     pub examples: RawExamples,
 }
@@ -142,6 +145,10 @@ pub struct RawExamples {
     pub flag: Vec<String>,
     #[serde(default)]
     pub pass: Vec<String>,
+}
+
+fn one() -> usize {
+    1
 }
 
 impl Severity {
