@@ -47,7 +47,8 @@ struct Scan<'a> {
     /// Lexicon hits per block, per sentence (after lexicon exceptions).
     lex_hits: Vec<Vec<SentenceHits>>,
     rule_hits: Vec<(usize, Located)>,
-    rule_exceptions: Vec<(usize, Located)>,
+    /// Exception hits of rules, per block: (rule, range).
+    rule_exceptions: Vec<Vec<(usize, Range<usize>)>>,
     /// First hit of each lexicon in the document.
     first_lex: Vec<Option<Located>>,
     /// Hits of each lexicon in the document's own blocks (not a shared footer).
@@ -111,7 +112,7 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
         sentences: Vec::with_capacity(blocks.len()),
         lex_hits: Vec::with_capacity(blocks.len()),
         rule_hits: Vec::new(),
-        rule_exceptions: Vec::new(),
+        rule_exceptions: vec![Vec::new(); blocks.len()],
         first_lex: (0..rules.lexicons.len()).map(|_| None).collect(),
         lex_count: vec![0; rules.lexicons.len()],
         section_heading: section_headings(blocks),
@@ -158,7 +159,7 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
                     }
                 }
                 Target::Rule(r) => s.rule_hits.push((r, loc())),
-                Target::RuleException(r) => s.rule_exceptions.push((r, loc())),
+                Target::RuleException(r) => s.rule_exceptions[bi].push((r, h.range.clone())),
                 Target::LexiconException(_) => {}
             }
         }
@@ -209,10 +210,9 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 fn keep(rule: &Rule, rule_idx: usize, loc: &Located, scan: &Scan<'_>) -> bool {
     let sentence_hits = &scan.lex_hits[loc.block][loc.sentence];
     let in_sentence = |l: LexId| sentence_hits.iter().any(|(id, _)| *id == l);
-    if scan
-        .rule_exceptions
+    if scan.rule_exceptions[loc.block]
         .iter()
-        .any(|(r, e)| *r == rule_idx && e.block == loc.block && overlaps(&e.range, &loc.range))
+        .any(|(r, e)| *r == rule_idx && overlaps(e, &loc.range))
     {
         return false;
     }

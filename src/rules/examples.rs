@@ -67,6 +67,11 @@ mod tests {
     fn builtin_examples_hold() {
         let rules = super::RuleSet::compile(super::super::builtin::sources())
             .unwrap_or_else(|(_, e)| panic!("builtin rulesets do not compile: {e:?}"));
+        let suggestions = crate::fix::check_suggestions(&rules);
+        assert!(
+            suggestions.is_empty(),
+            "builtin suggestions are flagged: {suggestions:?}"
+        );
         let failures = super::run(&rules);
         let report: Vec<String> = failures.iter().map(ToString::to_string).collect();
         assert!(
