@@ -117,10 +117,9 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
         lex_count: vec![0; rules.lexicons.len()],
         section_heading: section_headings(blocks),
     };
-    let mut hits: Vec<Hit> = Vec::new();
-    for (bi, block) in blocks.iter().enumerate() {
-        hits.clear();
-        rules.matcher.scan(&block.lower, &mut hits);
+    let texts: Vec<&str> = blocks.iter().map(|b| b.lower.as_str()).collect();
+    let all_hits = rules.matcher.scan_blocks(&texts);
+    for (bi, (block, hits)) in blocks.iter().zip(all_hits).enumerate() {
         if hits.is_empty() {
             // Findings are rare: most blocks need no segmentation at all.
             s.sentences.push(Vec::new());
