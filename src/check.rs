@@ -26,6 +26,9 @@ pub struct Finding {
     pub context: Range<usize>,
 }
 
+/// Bytes of prose scanned in one pass (see `scan`).
+const SCAN_CHUNK: usize = 1 << 20;
+
 /// Most words a negator may stand before the claim it governs ("not a proven miracle").
 const NEGATION_WINDOW_WORDS: usize = 3;
 
@@ -117,9 +120,23 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
         lex_count: vec![0; rules.lexicons.len()],
         section_heading: section_headings(blocks),
     };
-    let texts: Vec<&str> = blocks.iter().map(|b| b.lower.as_str()).collect();
-    let all_hits = rules.matcher.scan_blocks(&texts);
-    for (bi, (block, hits)) in blocks.iter().zip(all_hits).enumerate() {
+    // Scan a chunk of blocks at a time: raw hits are many and short-lived, so this bounds their
+    // memory on a large file while keeping one search per pattern for most documents.
+    let mut chunk_start = 0;
+    let mut chunk_hits: std::vec::IntoIter<Vec<Hit>> = Vec::new().into_iter();
+    for (bi, block) in blocks.iter().enumerate() {
+        if bi == chunk_start {
+            let mut len = 0;
+            let mut end = bi;
+            while end < blocks.len() && (end == bi || len + blocks[end].lower.len() <= SCAN_CHUNK) {
+                len += blocks[end].lower.len();
+                end += 1;
+            }
+            let texts: Vec<&str> = blocks[bi..end].iter().map(|b| b.lower.as_str()).collect();
+            chunk_hits = rules.matcher.scan_blocks(&texts).into_iter();
+            chunk_start = end;
+        }
+        let hits = chunk_hits.next().unwrap_or_default();
         if hits.is_empty() {
             // Findings are rare: most blocks need no segmentation at all.
             s.sentences.push(Vec::new());
