@@ -17,9 +17,8 @@ use crate::cli::CheckRulesArgs;
 use crate::fix;
 use crate::report::human;
 use crate::rules::examples::{self, ExampleFailure};
-use crate::rules::{RuleSet, RulesetError, RulesetSource, builtin};
+use crate::rules::{RuleSet, RulesetError, builtin};
 use crate::run::{Exit, Io};
-use crate::source::SourceError;
 use std::io;
 use std::ops::Range;
 use std::path::Path;
@@ -30,24 +29,7 @@ use std::path::Path;
 /// Only failures to write output.
 pub fn run(args: &CheckRulesArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     let color = args.color.enabled(false);
-    let mut named = Vec::new();
-    let mut unreadable = false;
-    for path in &args.files {
-        match std::fs::read_to_string(path) {
-            Ok(text) => named.push(RulesetSource {
-                name: path.display().to_string(),
-                text,
-            }),
-            Err(e) => {
-                writeln!(
-                    io.stderr,
-                    "error: {}",
-                    SourceError::io(path.display().to_string(), &e)
-                )?;
-                unreadable = true;
-            }
-        }
-    }
+    let (named, unreadable) = crate::run::read_ruleset_files(&args.files, io)?;
     if named.is_empty() {
         return Ok(Exit::Error);
     }

@@ -128,23 +128,8 @@ fn compile_rules(
         builtin::sources()
     };
     sources.extend(extra);
-    let mut failed = false;
-    for path in &args.rulesets {
-        match std::fs::read_to_string(path) {
-            Ok(text) => sources.push(RulesetSource {
-                name: path.display().to_string(),
-                text,
-            }),
-            Err(e) => {
-                writeln!(
-                    io.stderr,
-                    "error: {}",
-                    SourceError::io(path.display().to_string(), &e)
-                )?;
-                failed = true;
-            }
-        }
-    }
+    let (files, failed) = read_ruleset_files(&args.rulesets, io)?;
+    sources.extend(files);
     if failed {
         return Ok(None);
     }
@@ -176,6 +161,33 @@ fn compile_rules(
             Ok(None)
         }
     }
+}
+
+/// Reads ruleset files, reporting each unreadable one as a one-line error; the flag says whether
+/// any failed.
+///
+/// # Errors
+/// Only failures to write to stderr.
+pub fn read_ruleset_files(
+    paths: &[PathBuf],
+    io: &mut Io<'_>,
+) -> io::Result<(Vec<RulesetSource>, bool)> {
+    let mut sources = Vec::with_capacity(paths.len());
+    let mut failed = false;
+    for path in paths {
+        match std::fs::read_to_string(path) {
+            Ok(text) => sources.push(RulesetSource {
+                name: path.display().to_string(),
+                text,
+            }),
+            Err(e) => {
+                let name = path.display().to_string();
+                writeln!(io.stderr, "error: {}", SourceError::io(name, &e))?;
+                failed = true;
+            }
+        }
+    }
+    Ok((sources, failed))
 }
 
 /// `--select` / `--ignore`: which rules report.
