@@ -3,9 +3,11 @@
 //! A phrase or pattern match becomes a finding only if, in its sentence, nothing cancels it:
 //! an exception phrase overlapping it ("Breakthrough Therapy designation"), a negator governing it
 //! ("not a miracle"), a missing required topic (an efficacy verb without a condition), or a
-//! qualifier in its scope ("may", "in some patients", "off-label"). Missing-caveat rules look at
-//! the whole document: triggered by a topic, satisfied by one sentence anywhere that has every
-//! lexicon of one of their `present-if` groups.
+//! qualifier in its scope ("may", "in some patients", "off-label", a question mark). One finding
+//! per category per sentence survives, the most serious. Missing-caveat rules look at the whole
+//! document: triggered by a topic the page names often enough, satisfied by one sentence anywhere
+//! (read together with its section heading) that has every lexicon of one of their `present-if`
+//! groups, unless a negator governs the disclosure.
 
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
@@ -71,7 +73,7 @@ pub fn check(rules: &RuleSet, format: Format, src: &str) -> Vec<Finding> {
 /// Checks already-extracted prose (the extractor's output for one file).
 #[must_use]
 pub fn check_extracted(rules: &RuleSet, ex: &Extracted) -> Vec<Finding> {
-    check_blocks(rules, &ex.blocks, ex.blocks.len())
+    check_selected(rules, ex, &[], &|_| true)
 }
 
 /// Checks a document followed by shared prose the site shows on every page (the config's
@@ -81,21 +83,39 @@ pub fn check_extracted(rules: &RuleSet, ex: &Extracted) -> Vec<Finding> {
 /// the document that happens to have the same offsets.
 #[must_use]
 pub fn check_with_footer(rules: &RuleSet, ex: &Extracted, footer: &[Block]) -> Vec<Finding> {
+    check_selected(rules, ex, footer, &|_| true)
+}
+
+/// Checks a document (with an optional shared footer, see [`check_with_footer`]) with only the
+/// rules `enabled` accepts (by index). Deselected rules are dropped before findings are
+/// de-duplicated, so ignoring one rule never hides another rule's finding in the same sentence.
+#[must_use]
+pub fn check_selected(
+    rules: &RuleSet,
+    ex: &Extracted,
+    footer: &[Block],
+    enabled: &dyn Fn(usize) -> bool,
+) -> Vec<Finding> {
     if footer.is_empty() {
-        return check_extracted(rules, ex);
+        return check_blocks(rules, &ex.blocks, ex.blocks.len(), enabled);
     }
     let mut blocks = ex.blocks.clone();
     blocks.extend_from_slice(footer);
-    check_blocks(rules, &blocks, ex.blocks.len())
+    check_blocks(rules, &blocks, ex.blocks.len(), enabled)
 }
 
 /// Checks `blocks`, reporting only findings in the first `own` of them (the document's).
-fn check_blocks(rules: &RuleSet, blocks: &[Block], own: usize) -> Vec<Finding> {
+fn check_blocks(
+    rules: &RuleSet,
+    blocks: &[Block],
+    own: usize,
+    enabled: &dyn Fn(usize) -> bool,
+) -> Vec<Finding> {
     let scan = scan(rules, blocks, own);
     let mut findings = Vec::new();
     for (rule_idx, loc) in &scan.rule_hits {
         let rule = &rules.rules[*rule_idx];
-        if loc.block < own && keep(rule, *rule_idx, loc, &scan) {
+        if loc.block < own && enabled(*rule_idx) && keep(rule, *rule_idx, loc, &scan) {
             let block = &scan.blocks[loc.block];
             findings.push(Finding {
                 rule: *rule_idx,
@@ -104,7 +124,7 @@ fn check_blocks(rules: &RuleSet, blocks: &[Block], own: usize) -> Vec<Finding> {
             });
         }
     }
-    findings.extend(missing_caveats(rules, &scan, own));
+    findings.extend(missing_caveats(rules, &scan, own, enabled));
     dedupe(rules, &mut findings);
     findings
 }
@@ -282,10 +302,15 @@ fn governs(gap: &str) -> bool {
 
 /// A caveat rule fires at the document's first trigger; a trigger only in blocks from `own` on
 /// (the shared footer) does not make the document about the topic.
-fn missing_caveats(rules: &RuleSet, scan: &Scan<'_>, own: usize) -> Vec<Finding> {
+fn missing_caveats(
+    rules: &RuleSet,
+    scan: &Scan<'_>,
+    own: usize,
+    enabled: &dyn Fn(usize) -> bool,
+) -> Vec<Finding> {
     let mut out: Vec<(usize, Finding)> = Vec::new();
     for (idx, rule) in rules.rules.iter().enumerate() {
-        if rule.category != Category::MissingCaveat {
+        if rule.category != Category::MissingCaveat || !enabled(idx) {
             continue;
         }
         let first = rule
@@ -431,6 +456,17 @@ negated-by = ["negation"]
 examples.flag = ["A miracle."]
 
 [[rule]]
+id = "t/hype2"
+category = "hype"
+severity = "info"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+phrases = ["revolutionary"]
+examples.flag = ["Revolutionary."]
+
+[[rule]]
 id = "t/offlabel"
 category = "off-label"
 severity = "warning"
@@ -561,6 +597,26 @@ examples.flag = ["Ketamine."]
             [("t/hype".into(), "miracle".into())]
         );
         assert_eq!(ids("A miracle. A game-changer."), ["t/hype", "t/hype"]);
+    }
+
+    #[test]
+    fn a_deselected_rule_does_not_hide_another_in_its_sentence() {
+        let rules = rules();
+        let ex = extract::extract(Format::Text, "A miracle, revolutionary.");
+        let all = check_extracted(&rules, &ex);
+        assert_eq!(all.len(), 1);
+        assert_eq!(rules.rules[all[0].rule].id, "t/hype");
+        let hype = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "t/hype")
+            .expect("rule");
+        let rest = check_selected(&rules, &ex, &[], &|i| i != hype);
+        let ids: Vec<&str> = rest
+            .iter()
+            .map(|f| rules.rules[f.rule].id.as_str())
+            .collect();
+        assert_eq!(ids, ["t/hype2"]);
     }
 
     #[test]

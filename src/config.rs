@@ -604,12 +604,10 @@ impl Settings {
         cli: &CliSelection<'_>,
     ) -> FileReport {
         let ex = extract::extract(source.format, &source.text);
-        let mut findings = match &self.footer {
-            Some(footer) => check::check_with_footer(rules, &ex, footer),
-            None => check::check_extracted(rules, &ex),
-        };
         let file_rules = self.file_rules(rules, path, cli.select_given);
-        findings.retain(|f| file_rules.enabled(f.rule) && (cli.enabled)(&rules.rules[f.rule]));
+        let enabled = |rule: usize| file_rules.enabled(rule) && (cli.enabled)(&rules.rules[rule]);
+        let footer = self.footer.as_deref().unwrap_or(&[]);
+        let mut findings = check::check_selected(rules, &ex, footer, &enabled);
         let meta = if ex.comments.is_empty() {
             Vec::new()
         } else {
