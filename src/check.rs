@@ -11,6 +11,7 @@
 
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
+use crate::rules::compile::Lexicon;
 use crate::rules::matcher::{Hit, Target};
 use crate::rules::{Category, LexId, Rule, RuleSet, Scope};
 use crate::segment;
@@ -115,7 +116,10 @@ fn check_blocks(
     let mut findings = Vec::new();
     for (rule_idx, loc) in &scan.rule_hits {
         let rule = &rules.rules[*rule_idx];
-        if loc.block < own && enabled(*rule_idx) && keep(rule, *rule_idx, loc, &scan) {
+        if loc.block < own
+            && enabled(*rule_idx)
+            && keep(&rules.lexicons, rule, *rule_idx, loc, &scan)
+        {
             let block = &scan.blocks[loc.block];
             findings.push(Finding {
                 rule: *rule_idx,
@@ -243,7 +247,13 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-fn keep(rule: &Rule, rule_idx: usize, loc: &Located, scan: &Scan<'_>) -> bool {
+fn keep(
+    rules_lexicons: &[Lexicon],
+    rule: &Rule,
+    rule_idx: usize,
+    loc: &Located,
+    scan: &Scan<'_>,
+) -> bool {
     let sentence_hits = &scan.lex_hits[loc.block][loc.sentence];
     let in_sentence = |l: LexId| sentence_hits.iter().any(|(id, _)| *id == l);
     if scan.rule_exceptions[loc.block]
@@ -274,8 +284,23 @@ fn keep(rule: &Rule, rule_idx: usize, loc: &Located, scan: &Scan<'_>) -> bool {
     if negated {
         return false;
     }
+    // A clause-bound qualifier (a modal) hedges only its own clause.
+    let qualifies = |l: LexId, r: &Range<usize>| {
+        !rules_lexicons[l].clause_bound || {
+            let (a, b) = if r.end <= loc.range.start {
+                (r.end, loc.range.start)
+            } else {
+                (loc.range.end.min(r.start), r.start)
+            };
+            !crosses_clause(&text[a..b.max(a)])
+        }
+    };
     let qualified = match rule.unless_scope {
-        Scope::Sentence => rule.unless.iter().any(|&l| in_sentence(l)),
+        Scope::Sentence => rule.unless.iter().any(|&l| {
+            sentence_hits
+                .iter()
+                .any(|(id, r)| *id == l && qualifies(l, r))
+        }),
         Scope::Paragraph => rule.unless.iter().any(|&l| {
             scan.lex_hits[loc.block]
                 .iter()
@@ -285,6 +310,21 @@ fn keep(rule: &Rule, rule_idx: usize, loc: &Located, scan: &Scan<'_>) -> bool {
         Scope::Document => rule.unless.iter().any(|&l| scan.first_lex[l].is_some()),
     };
     !qualified
+}
+
+/// Whether `between` (the text separating a qualifier from a claim) holds a clause boundary.
+fn crosses_clause(between: &str) -> bool {
+    between.contains([',', ';', ':', '(', ')'])
+        || [
+            " but ",
+            " while ",
+            " whereas ",
+            " although ",
+            " though ",
+            " yet ",
+        ]
+        .iter()
+        .any(|w| between.contains(w))
 }
 
 /// Whether a negator followed by `gap` governs the word after the gap: close enough, and no
@@ -416,7 +456,10 @@ mod tests {
     /// A small ruleset exercising each mechanism on its own.
     const RULES: &str = r#"
 [lexicon.hedge]
-phrases = ["may", "some patients"]
+phrases = ["some patients"]
+[lexicon.modal]
+phrases = ["may"]
+clause-bound = true
 [lexicon.negation]
 phrases = ["not", "no"]
 exceptions = ["not only"]
@@ -440,7 +483,7 @@ help = "h"
 note = "n"
 phrases = ["cure", "cures", "cures cancer"]
 negated-by = ["negation"]
-unless = ["hedge"]
+unless = ["hedge", "modal"]
 examples.flag = ["It cures."]
 
 [[rule]]
@@ -547,6 +590,18 @@ examples.flag = ["Ketamine."]
         assert_eq!(ids("It can cure it."), ["t/cure"]);
         assert_eq!(ids("It cures. Some patients may wait."), ["t/cure"]);
         assert_eq!(ids("It may be a miracle."), ["t/hype"]);
+    }
+
+    #[test]
+    fn a_modal_hedges_only_its_own_clause() {
+        assert!(ids("It may cure it.").is_empty());
+        assert_eq!(
+            ids("Unlike pills you may have tried, it cures."),
+            ["t/cure"]
+        );
+        assert_eq!(ids("It cures, but the effect may fade."), ["t/cure"]);
+        // A proportion qualifier reaches across the comma.
+        assert!(ids("In some patients, it cures.").is_empty());
     }
 
     #[test]

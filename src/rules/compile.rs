@@ -36,6 +36,8 @@ pub type LexId = usize;
 pub struct Lexicon {
     pub name: String,
     pub description: String,
+    /// Counts as a qualifier only inside the claim's clause.
+    pub clause_bound: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -191,6 +193,7 @@ fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
             lexicons.push(Lexicon {
                 name: name.clone(),
                 description: lex.get_ref().description.clone(),
+                clause_bound: lex.get_ref().clause_bound,
             });
         }
     }

@@ -28,7 +28,7 @@ pub struct RawMeta {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawLexicon {
     #[serde(default)]
     pub description: String,
@@ -39,6 +39,10 @@ pub struct RawLexicon {
     /// Phrases that, overlapping a match of this lexicon, cancel it ("not only" for `not`).
     #[serde(default)]
     pub exceptions: Vec<Spanned<String>>,
+    /// As a qualifier (`unless`), the lexicon counts only in the claim's own clause: a modal
+    /// hedges its own verb ("the pills you may have tried, ketamine works at once").
+    #[serde(default)]
+    pub clause_bound: bool,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
