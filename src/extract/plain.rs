@@ -8,6 +8,9 @@
 use super::{Comment, Extracted};
 use crate::document::{BlockKind, ProseBuilder};
 
+/// Longest capitalised line, in words, read as an item of an unmarked list.
+const LIST_ITEM_MAX_WORDS: usize = 6;
+
 /// Longest line, in words, still read as a heading when it has no closing punctuation.
 const HEADING_MAX_WORDS: usize = 10;
 
@@ -247,12 +250,16 @@ fn ends_sentence(prev: &str, next: &str) -> bool {
         .count();
     let heading =
         prev.ends_with(':') || (words.len() <= HEADING_MAX_WORDS && capitalised * 2 > words.len());
+    // A short capitalised line with no stop is an item of an unmarked list, as pages copied from
+    // the web often have ("Treatment-resistant depression\nPostpartum depression").
+    let list_item =
+        words.len() <= LIST_ITEM_MAX_WORDS && prev.chars().next().is_some_and(char::is_uppercase);
     let first = next
         .split(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("")
         .to_lowercase();
-    heading || SENTENCE_STARTERS.binary_search(&first.as_str()).is_ok()
+    heading || list_item || SENTENCE_STARTERS.binary_search(&first.as_str()).is_ok()
 }
 
 #[cfg(test)]
@@ -309,6 +316,18 @@ mod tests {
         assert_eq!(blocks(src)[0].2, vec![35]);
         let src = "clinics now offer\nKetamine infusions for adults.";
         assert!(blocks(src)[0].2.is_empty());
+    }
+
+    #[test]
+    fn unmarked_list_lines_are_sentences() {
+        let got = blocks(
+            "Conditions\n\nTreatment-resistant depression\nPostpartum depression\nChronic pain\n",
+        );
+        assert_eq!(
+            got[1].1,
+            "Treatment-resistant depression Postpartum depression Chronic pain"
+        );
+        assert_eq!(got[1].2, vec![30, 52]);
     }
 
     #[test]
