@@ -246,13 +246,18 @@ impl ProseBuilder {
         if buf.text.is_empty() {
             return;
         }
-        let mut breaks = buf.breaks;
-        breaks.retain(|&b| b > 0 && b < buf.text.len());
+        let mut buf = buf;
+        buf.breaks.retain(|&b| b > 0 && b < buf.text.len());
+        // Blocks live for the whole check; growth slack would be up to half their memory.
+        buf.text.shrink_to_fit();
+        buf.lower.shrink_to_fit();
+        buf.breaks.shrink_to_fit();
+        buf.map.segs.shrink_to_fit();
         self.blocks.push(Block {
             kind,
             text: buf.text,
             lower: buf.lower,
-            breaks,
+            breaks: buf.breaks,
             map: buf.map,
         });
     }
