@@ -53,7 +53,7 @@ struct Scan<'a> {
     /// Lexicon hits per block, per sentence (after lexicon exceptions).
     lex_hits: Vec<Vec<SentenceHits>>,
     rule_hits: Vec<(usize, Located)>,
-    /// Exception hits of rules, per block: (rule, range).
+    /// Exception hits of rules, per block, sorted by start: (rule, range).
     rule_exceptions: Vec<Vec<(usize, Range<usize>)>>,
     /// First hit of each lexicon in the document.
     first_lex: Vec<Option<Located>>,
@@ -169,9 +169,10 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
         }
         let sentences = segment::sentences(block);
         let mut per_sentence: Vec<SentenceHits> = vec![Vec::new(); sentences.len()];
-        let lex_exceptions: Vec<&Hit> = hits
+        let lex_exceptions: Vec<(Target, Range<usize>)> = hits
             .iter()
             .filter(|h| matches!(h.target, Target::LexiconException(_)))
+            .map(|h| (h.target, h.range.clone()))
             .collect();
         for h in &hits {
             let Some(si) = sentence_of(&sentences, &h.range) else {
@@ -185,8 +186,8 @@ fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
             };
             match h.target {
                 Target::Lexicon(l) => {
-                    let cancelled = lex_exceptions.iter().any(|e| {
-                        e.target == Target::LexiconException(l) && overlaps(&e.range, &h.range)
+                    let cancelled = any_overlapping(&lex_exceptions, &h.range, |t| {
+                        *t == Target::LexiconException(l)
                     });
                     if !cancelled {
                         per_sentence[si].push((l, h.range.clone()));
@@ -243,6 +244,26 @@ fn sentence_of(sentences: &[Range<usize>], r: &Range<usize>) -> Option<usize> {
     (i < sentences.len() && sentences[i].start <= r.start).then_some(i)
 }
 
+/// Whether an item of `sorted` (by range start) that `wanted` accepts overlaps `range`. Only the
+/// items that can reach `range` are looked at, so a huge block (a 200 MB single line) with many
+/// exception hits stays linear overall.
+fn any_overlapping<T>(
+    sorted: &[(T, Range<usize>)],
+    range: &Range<usize>,
+    wanted: impl Fn(&T) -> bool,
+) -> bool {
+    let end = sorted.partition_point(|(_, r)| r.start < range.end);
+    sorted[..end]
+        .iter()
+        .rev()
+        .take_while(|(_, r)| r.start + MAX_EXCEPTION_LEN > range.start)
+        .any(|(t, r)| wanted(t) && overlaps(r, range))
+}
+
+/// Longest exception match considered when looking back from a hit (exception phrases are a
+/// few words; a longer one is only ever missed for hits that start this far inside it).
+const MAX_EXCEPTION_LEN: usize = 512;
+
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
@@ -256,10 +277,9 @@ fn keep(
 ) -> bool {
     let sentence_hits = &scan.lex_hits[loc.block][loc.sentence];
     let in_sentence = |l: LexId| sentence_hits.iter().any(|(id, _)| *id == l);
-    if scan.rule_exceptions[loc.block]
-        .iter()
-        .any(|(r, e)| *r == rule_idx && overlaps(e, &loc.range))
-    {
+    if any_overlapping(&scan.rule_exceptions[loc.block], &loc.range, |r| {
+        *r == rule_idx
+    }) {
         return false;
     }
     if !rule.requires.iter().all(|&l| in_sentence(l)) {

@@ -176,6 +176,18 @@ pub struct LineCol {
 pub struct LineIndex {
     /// Byte offset where each line starts; the first is 0.
     starts: Vec<usize>,
+    /// Characters before byte `k * CHAR_CHECKPOINT`, for each `k`: columns on a very long line
+    /// (a minified page, a 200 MB single line) cost a bounded count, not a walk from the line
+    /// start for every diagnostic.
+    chars_before: Vec<usize>,
+}
+
+/// Bytes between two character-count checkpoints.
+const CHAR_CHECKPOINT: usize = 4096;
+
+/// Bytes that start a character (all but UTF-8 continuation bytes).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
@@ -183,7 +195,23 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { starts }
+        let mut chars_before = Vec::with_capacity(text.len() / CHAR_CHECKPOINT + 1);
+        let mut total = 0;
+        chars_before.push(0);
+        for chunk in text.as_bytes().chunks(CHAR_CHECKPOINT) {
+            total += count_chars(chunk);
+            chars_before.push(total);
+        }
+        Self {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let k = offset / CHAR_CHECKPOINT;
+        self.chars_before[k] + count_chars(&text.as_bytes()[k * CHAR_CHECKPOINT..offset])
     }
 
     /// The line and column of byte `offset` in `text` (the text the index was built from).
@@ -193,11 +221,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = text.as_bytes()[start..offset]
-            .iter()
-            // Count the bytes that start a character (all but UTF-8 continuation bytes).
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count();
+        let column = self.chars_to(text, offset) - self.chars_to(text, start);
         LineCol {
             line: line + 1,
             column: column + 1,

@@ -293,3 +293,31 @@ fn broken_config_names_the_file() {
     assert!(err.contains("claimlint.toml:1:"), "{err}");
     assert_eq!(o.status.code(), Some(2), "{err}");
 }
+
+/// A long single line full of findings: the human report shows a window of the line around each
+/// finding with its real column, not the whole line per diagnostic (which made a 20 MB one-line
+/// page print gigabytes), and the check stays linear.
+#[test]
+fn long_line_human_output_is_windowed_with_real_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler = "Our clinic is open on weekdays. ".repeat(2_000);
+    let line = format!("{filler}Ketamine is a miracle. {filler}");
+    std::fs::write(dir.path().join("long.txt"), line.repeat(50)).unwrap();
+    let o = run(
+        dir.path(),
+        &["check", "--color", "never"],
+        &["long.txt"],
+        false,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let col = filler.chars().count() + "Ketamine is a ".len() + 1;
+    assert!(
+        out.contains(&format!("--> long.txt:1:{col}")),
+        "{}",
+        &out[..out.len().min(2_000)]
+    );
+    // Each miracle is reported, and the report stays small: no 64 KB line repeated per diagnostic.
+    assert_eq!(out.matches("warning[hype/miracle]").count(), 50);
+    assert!(out.len() < 200_000, "report is {} bytes", out.len());
+}

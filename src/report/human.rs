@@ -19,6 +19,7 @@
 use super::{MetaFinding, Report, suggestion, summary};
 use crate::check::Finding;
 use crate::rules::{Rule, RuleSet, RulesetError, RulesetSource, Severity};
+use crate::source::LineIndex;
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{self, SimpleFile, SimpleFiles};
 use codespan_reporting::term::{self, Chars, Config, WriteStyle, termcolor};
@@ -142,11 +143,122 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
         diags.extend(file.meta.iter().map(|m| (m.span.start, meta_diagnostic(m))));
         // Stable: findings were already in order, a meta diagnostic goes after them at a tie.
         diags.sort_by_key(|(start, _)| *start);
+        let index = LineIndex::new(&file.source.text);
         for (_, d) in &diags {
-            styled(w, color, |s| term::emit_to_write_style(s, &config, &src, d))?;
+            match excerpt(&file.source.name, &file.source.text, &index, d) {
+                Some((ex, d)) => {
+                    styled(w, color, |s| term::emit_to_write_style(s, &config, &ex, &d))?;
+                }
+                None => styled(w, color, |s| term::emit_to_write_style(s, &config, &src, d))?,
+            }
         }
     }
     writeln!(w, "{}", summary(report.files_checked, report.counts()))
+}
+
+/// Longest source line rendered whole. Longer lines (minified HTML, a page that is one line) are
+/// shown as a window around the finding, so one diagnostic never prints megabytes.
+const MAX_LINE: usize = 400;
+/// Bytes of context either side of a finding in such a window.
+const WINDOW_CONTEXT: usize = 120;
+
+/// One long source line, cut down to a window around a finding, that still reports the real
+/// line and column numbers.
+struct Excerpt<'a> {
+    name: &'a str,
+    text: String,
+    line_number: usize,
+    /// Real 1-based column of `text[lead..]`.
+    first_column: usize,
+    /// Bytes of the leading "…" marker.
+    lead: usize,
+}
+
+impl<'a> files::Files<'a> for Excerpt<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), _byte: usize) -> Result<usize, files::Error> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), _line: usize) -> Result<usize, files::Error> {
+        Ok(self.line_number)
+    }
+
+    fn column_number(&'a self, (): (), _line: usize, byte: usize) -> Result<usize, files::Error> {
+        let byte = byte.clamp(self.lead, self.text.len());
+        Ok(self.first_column + self.text[self.lead..byte].chars().count())
+    }
+
+    fn line_range(&'a self, (): (), line: usize) -> Result<std::ops::Range<usize>, files::Error> {
+        if line == 0 {
+            Ok(0..self.text.len())
+        } else {
+            Err(files::Error::LineTooLarge {
+                given: line,
+                max: 0,
+            })
+        }
+    }
+}
+
+/// A windowed excerpt and the diagnostic re-pointed into it, when the diagnostic's line is too
+/// long to print whole.
+fn excerpt<'a>(
+    name: &'a str,
+    text: &str,
+    index: &LineIndex,
+    d: &Diagnostic<()>,
+) -> Option<(Excerpt<'a>, Diagnostic<()>)> {
+    let span = d.labels.first()?.range.clone();
+    let at = index.line_col(text, span.start);
+    let line = index.line_range(text, at.line - 1);
+    if line.len() <= MAX_LINE {
+        return None;
+    }
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let start = floor(span.start.saturating_sub(WINDOW_CONTEXT).max(line.start));
+    let end = ceil(
+        (span.end.max(span.start) + WINDOW_CONTEXT)
+            .min(line.end)
+            .max(start),
+    );
+    let lead = if start > line.start { "\u{2026}" } else { "" };
+    let trail = if end < line.end { "\u{2026}" } else { "" };
+    let excerpt = Excerpt {
+        name,
+        text: format!("{lead}{}{trail}", &text[start..end]),
+        line_number: at.line,
+        first_column: index.line_col(text, start).column,
+        lead: lead.len(),
+    };
+    let shift = |i: usize| (i.clamp(start, end) - start) + lead.len();
+    let mut d = d.clone();
+    for label in &mut d.labels {
+        label.range = shift(label.range.start)..shift(label.range.end);
+    }
+    Some((excerpt, d))
 }
 
 /// Renders ruleset problems as diagnostics on the TOML files themselves.
