@@ -18,24 +18,17 @@ fn rules() -> &'static RuleSet {
     RULES.get_or_init(|| RuleSet::compile(builtin::sources()).expect("built-in rulesets"))
 }
 
-/// Clinic copy as it mostly reads: plain statements, hedged claims, and now and then hype.
-const SENTENCES: &[&str] = &[
-    "Our clinic offers a consultation before any treatment begins.",
-    "The doctor reviews your medical history and current medications.",
-    "Appointments are available on weekdays and some Saturdays.",
-    "Ketamine infusions may help some patients with treatment-resistant depression.",
-    "Side effects can include nausea, dizziness and dissociation.",
-    "Results vary, and not every patient responds to treatment.",
-    "Please arrange a ride home after each session.",
-    "Insurance coverage depends on your plan and diagnosis.",
-    "The nurse monitors blood pressure throughout the infusion.",
-    "It is a breakthrough that changes lives overnight.",
-    "Talk to your doctor about whether this option is right for you.",
-    "Our team has worked in anaesthesia and psychiatry for years.",
-    "Parking is free behind the building.",
-    "This miracle cure works for everyone.",
-    "We follow published protocols and review them every year.",
-];
+/// The sentences the seeded copy is built from, shared with `scripts/bench.sh`.
+#[derive(serde::Deserialize)]
+struct Copy {
+    clean: Vec<String>,
+    hype: Vec<String>,
+}
+
+fn copy() -> &'static Copy {
+    static COPY: OnceLock<Copy> = OnceLock::new();
+    COPY.get_or_init(|| toml::from_str(include_str!("copy.toml")).expect("benches/copy.toml"))
+}
 
 /// `bytes` of seeded copy in `format` (the same LCG as `scripts/bench.sh`'s generator in spirit:
 /// reproducible, mostly clean, rare findings).
@@ -52,14 +45,14 @@ fn corpus(format: Format, bytes: usize) -> String {
         s.push_str("<!doctype html><html><head><title>Clinic</title></head><body><main>\n");
     }
     while s.len() < bytes {
+        let copy = copy();
         let para: Vec<&str> = (0..3 + next(4))
             .map(|_| {
-                // Hype sentences (the last rows) are rare: one pick in fifty.
-                let i = next(SENTENCES.len() * 10);
-                if i < SENTENCES.len() * 10 - 5 {
-                    SENTENCES[i % (SENTENCES.len() - 2)]
+                // Hype sentences are rare: one pick in fifty.
+                if next(50) == 0 {
+                    copy.hype[next(copy.hype.len())].as_str()
                 } else {
-                    SENTENCES[SENTENCES.len() - 2 + i % 2]
+                    copy.clean[next(copy.clean.len())].as_str()
                 }
             })
             .collect();

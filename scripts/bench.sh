@@ -24,29 +24,9 @@ python3 - "$WORK" "$SEED" <<'PY'
 import os, random, sys, tomllib, glob
 work, seed = sys.argv[1], int(sys.argv[2])
 rng = random.Random(seed)
-clean = [
-    "Our clinic offers a consultation before any treatment begins.",
-    "The doctor reviews your medical history and current medications.",
-    "Appointments are available on weekdays and some Saturdays.",
-    "Ketamine infusions may help some patients with treatment-resistant depression.",
-    "Side effects can include nausea, dizziness and dissociation.",
-    "Results vary, and not every patient responds to treatment.",
-    "Please arrange a ride home after each session.",
-    "Insurance coverage depends on your plan and diagnosis.",
-    "The nurse monitors blood pressure throughout the infusion.",
-    "Talk to your doctor about whether this option is right for you.",
-    "Our team has worked in anaesthesia and psychiatry for years.",
-    "Parking is free behind the building.",
-    "We follow published protocols and review them every year.",
-    "Each session lasts about forty minutes, followed by a short rest.",
-    "Bring a list of questions to your first visit.",
-]
-hype = [
-    "It is a breakthrough that changes lives overnight.",
-    "This miracle cure works for everyone.",
-    "Guaranteed results with no side effects.",
-    "The most revolutionary treatment available today.",
-]
+with open("benches/copy.toml", "rb") as f:
+    copy = tomllib.load(f)
+clean, hype = copy["clean"], copy["hype"]
 def para():
     out = []
     for _ in range(rng.randint(3, 6)):
