@@ -134,6 +134,11 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
+/// Whether [`fold`] keeps this ASCII byte as it is: printable, not whitespace, not a backtick.
+fn keeps_ascii(b: u8) -> bool {
+    b.is_ascii_graphic() && b != b'`'
+}
+
 /// Lower-cases a character only when its lower-case form has the same UTF-8 length, so that
 /// `lower` stays aligned with `text`. The few characters that change length keep their case and
 /// are matched case-sensitively; none occurs in our rulesets.
@@ -177,6 +182,25 @@ impl BlockBuf {
             .push(at, out.len_utf8(), src.start, src.len(), exact);
     }
 
+    /// Appends a run of ASCII characters that normalisation keeps as they are (see
+    /// [`keeps_ascii`]): the common case, done a run at a time rather than a character at a time.
+    fn push_ascii_run(&mut self, run: &str, src_start: usize) {
+        if let Some(ws) = self.pending_space.take()
+            && !self.text.is_empty()
+            && !self.text.ends_with(' ')
+        {
+            let at = self.text.len();
+            self.text.push(' ');
+            self.lower.push(' ');
+            self.map.push(at, 1, ws.start, ws.len(), ws.len() == 1);
+        }
+        let at = self.text.len();
+        self.text.push_str(run);
+        self.lower.push_str(run);
+        self.lower[at..].make_ascii_lowercase();
+        self.map.push(at, run.len(), src_start, run.len(), true);
+    }
+
     fn space(&mut self, src: Range<usize>) {
         if self.pending_space.is_none() {
             self.pending_space = Some(src);
@@ -199,13 +223,30 @@ impl ProseBuilder {
 
     /// Appends text that appears verbatim in the source starting at byte `src_start`.
     pub fn text(&mut self, text: &str, src_start: usize) {
-        for (i, c) in text.char_indices() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| !keeps_ascii(b))
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                self.cur.push_ascii_run(&text[i..i + run], src_start + i);
+                i += run;
+                continue;
+            }
+            // `i` is on a character boundary: everything before it was whole ASCII runs or
+            // whole characters.
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
             let src = src_start + i..src_start + i + c.len_utf8();
             match fold(c) {
                 None => {}
                 Some(' ') => self.cur.space(src),
                 Some(f) => self.cur.push_char(f, src, f.len_utf8() == c.len_utf8()),
             }
+            i += c.len_utf8();
         }
     }
 

@@ -146,6 +146,17 @@ fn invalid_regex() {
 }
 
 #[test]
+fn regex_over_the_size_limit_is_reported_at_load() {
+    // Valid syntax, but far too large to compile: caught when the ruleset loads, not skipped
+    // later when the pattern would first be needed.
+    let err = broken(
+        "phrases = [\"zorbulous drug\"]",
+        "patterns = [\"(?:[a-z]{1000}){1000}\"]",
+    );
+    assert_points(&err, "exceeds size limit", 12);
+}
+
+#[test]
 fn empty_phrase_list() {
     let err = broken("phrases = [\"may\"]", "phrases = []");
     assert!(

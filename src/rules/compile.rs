@@ -5,16 +5,16 @@
 //! so `check-rules` can point into the TOML like a compiler.
 
 use super::matcher::{Matcher, MatcherBuilder, Target};
-use super::phrase;
 use super::schema::{
     Applicability, Category, CaveatId, RawLexicon, RawRule, RawRuleset, Scope, Severity,
 };
+use super::{builtin, phrase};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
 /// One ruleset file as loaded: its display name and text, kept for error rendering and `explain`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RulesetSource {
     pub name: String,
     pub text: String,
@@ -86,6 +86,8 @@ struct Ctx<'a> {
     errors: Vec<RulesetError>,
     lex_ids: HashMap<String, LexId>,
     raw_lex: Vec<(usize, &'a Spanned<RawLexicon>)>,
+    /// Where each pattern added to the matcher was written (file, span), in order.
+    pattern_spans: Vec<(usize, Range<usize>)>,
 }
 
 impl Ctx<'_> {
@@ -147,7 +149,10 @@ impl RuleSet {
             return Err((sources, errors));
         }
         let parsed: Vec<RawRuleset> = parsed.into_iter().flatten().collect();
-        match build(&parsed) {
+        // The embedded rulesets' patterns are known to compile (a test compiles them all), so
+        // they compile lazily; a user's are all compiled now, to report errors at load time.
+        let validate = sources != builtin::sources();
+        match build(&parsed, validate) {
             Ok((rules, lexicons, matcher)) => Ok(Self {
                 sources,
                 rules,
@@ -171,11 +176,12 @@ impl RuleSet {
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
 
-fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
+fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError>> {
     let mut ctx = Ctx {
         errors: Vec::new(),
         lex_ids: HashMap::new(),
         raw_lex: Vec::new(),
+        pattern_spans: Vec::new(),
     };
     let mut lexicons = Vec::new();
     for (src, file) in files.iter().enumerate() {
@@ -300,13 +306,20 @@ fn build(files: &[RawRuleset]) -> Result<Built, Vec<RulesetError>> {
     if !ctx.errors.is_empty() {
         return Err(ctx.errors);
     }
-    match mb.build() {
+    match mb.build(validate) {
         Ok(m) => Ok((rules, lexicons, m)),
-        Err(message) => Err(vec![RulesetError {
-            source: 0,
-            span: None,
-            message,
-        }]),
+        Err((pattern, message)) => {
+            let at = pattern.and_then(|n| ctx.pattern_spans.get(n).cloned());
+            Err(vec![RulesetError {
+                source: at.as_ref().map_or(0, |(src, _)| *src),
+                span: at.map(|(_, span)| span),
+                message: if pattern.is_some() {
+                    format!("invalid regex: {message}")
+                } else {
+                    message
+                },
+            }])
+        }
     }
 }
 
@@ -407,8 +420,9 @@ fn add_patterns(
                 continue;
             }
         };
-        if let Err(e) = mb.pattern(&expanded, target) {
-            ctx.err(src, p.span(), format!("invalid regex: {e}"));
+        match mb.pattern(&expanded, target) {
+            Ok(()) => ctx.pattern_spans.push((src, p.span())),
+            Err(e) => ctx.err(src, p.span(), format!("invalid regex: {e}")),
         }
         // A rule pattern inherits the exceptions of the lexicons it interpolates, so that
         // "{unapproved-condition}" does not match inside "trauma-informed".

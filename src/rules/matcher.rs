@@ -4,13 +4,17 @@
 //! The automaton uses `MatchKind::Standard` with overlapping search and the word-boundary check
 //! afterwards: leftmost-longest search followed by a boundary filter would lose "cures" in
 //! "cures cancerous" once the longer "cures cancer" failed its boundary.
+//!
+//! The automaton also holds each pattern's required literals (see [`super::anchor`]): a pattern
+//! is compiled on first need and runs only on the blocks where one of them occurs.
 
 use super::phrase::PhraseSpec;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Who a phrase or pattern belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,12 +36,42 @@ pub struct Hit {
     pub from_pattern: bool,
 }
 
+/// Who an automaton string belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    /// A phrase of a rule or lexicon; `prefix` phrases ("dizz*") extend to the end of the word.
+    Phrase { target: Target, prefix: bool },
+    /// A required literal of pattern `n`: where it occurs, the pattern must run.
+    Anchor(usize),
+}
+
+/// A regex pattern, compiled when first needed.
+struct Pattern {
+    /// The rewritten source (see [`fast_classes`]).
+    source: String,
+    target: Target,
+    /// Whether the automaton holds literals every match contains; if not, the pattern runs on
+    /// every block.
+    anchored: bool,
+    /// `None` if compiling failed, which validation at load time rules out for user rulesets
+    /// and a test rules out for the embedded ones.
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile_regex(&self.source).ok())
+            .as_ref()
+    }
+}
+
 #[derive(Default)]
 pub struct MatcherBuilder {
     strings: Vec<String>,
     index: HashMap<String, usize>,
-    owners: Vec<Vec<(Target, bool)>>,
-    patterns: Vec<(String, Target)>,
+    owners: Vec<Vec<Owner>>,
+    patterns: Vec<Pattern>,
 }
 
 /// Size limit for one compiled regex; generous because lexicon interpolation builds long
@@ -47,58 +81,90 @@ const REGEX_SIZE_LIMIT: usize = 64 << 20;
 impl MatcherBuilder {
     pub fn phrase(&mut self, spec: PhraseSpec, target: Target) {
         for v in spec.variants {
-            let idx = *self.index.entry(v.clone()).or_insert_with(|| {
-                self.strings.push(v);
-                self.owners.push(Vec::new());
-                self.strings.len() - 1
-            });
-            if !self.owners[idx].contains(&(target, spec.prefix)) {
-                self.owners[idx].push((target, spec.prefix));
-            }
+            self.add_string(
+                v,
+                Owner::Phrase {
+                    target,
+                    prefix: spec.prefix,
+                },
+            );
+        }
+    }
+
+    fn add_string(&mut self, s: String, owner: Owner) {
+        let idx = *self.index.entry(s.clone()).or_insert_with(|| {
+            self.strings.push(s);
+            self.owners.push(Vec::new());
+            self.strings.len() - 1
+        });
+        if !self.owners[idx].contains(&owner) {
+            self.owners[idx].push(owner);
         }
     }
 
     /// # Errors
     /// The regex error, when the pattern does not compile.
     pub fn pattern(&mut self, pattern: &str, target: Target) -> Result<(), String> {
-        // Syntax only: compiling here and again in `build` doubled start-up time. A pattern that
-        // parses but exceeds the size limit is reported by `build`.
-        regex_syntax::Parser::new()
-            .parse(&fast_classes(pattern))
+        // Syntax only: the regex itself is compiled on first need (or by `build` when asked to
+        // validate everything).
+        let source = fast_classes(pattern);
+        let hir = regex_syntax::Parser::new()
+            .parse(&source)
             .map_err(|e| e.to_string())?;
-        self.patterns.push((pattern.to_string(), target));
+        let n = self.patterns.len();
+        let anchors = super::anchor::anchors(&hir);
+        let anchored = anchors.is_some();
+        for lit in anchors.into_iter().flatten() {
+            // Anchors come from a pattern parsed as UTF-8 text, so each is valid UTF-8 unless a
+            // byte class split a character; such a set is simply not used.
+            if let Ok(lit) = String::from_utf8(lit) {
+                self.add_string(lit, Owner::Anchor(n));
+            }
+        }
+        self.patterns.push(Pattern {
+            source,
+            target,
+            anchored,
+            regex: OnceLock::new(),
+        });
         Ok(())
     }
 
+    /// Builds the automaton. With `validate`, every pattern is also compiled now, so that one
+    /// too large for the size limit is reported at load time rather than skipped later; without
+    /// it, patterns compile on first need (start-up is then mostly the automaton).
+    ///
     /// # Errors
-    /// When the automaton or the regex set cannot be built (size limits).
-    pub fn build(self) -> Result<Matcher, String> {
+    /// When the automaton or, with `validate`, a regex cannot be built (size limits): the
+    /// message, and which pattern (in the order added) if it was one.
+    pub fn build(self, validate: bool) -> Result<Matcher, (Option<usize>, String)> {
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            // Builds in a fraction of the DFA's time (start-up) and, measured on 64 MB of copy,
+            // searches no slower for this many overlapping short phrases.
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&self.strings)
-            .map_err(|e| format!("cannot build the phrase automaton: {e}"))?;
-        // Compiling the patterns is most of start-up time; they are independent.
-        let regexes = self
-            .patterns
-            .par_iter()
-            .map(|(p, t)| compile_regex(p).map(|r| (r, *t)))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
-        Ok(Matcher {
+            .map_err(|e| (None, format!("cannot build the phrase automaton: {e}")))?;
+        let matcher = Matcher {
             ac,
             owners: self.owners,
             lens: self.strings.iter().map(String::len).collect(),
-            regexes,
-        })
+            patterns: self.patterns,
+        };
+        if validate {
+            matcher
+                .compile_all()
+                .map_err(|(n, message)| (Some(n), message))?;
+        }
+        Ok(matcher)
     }
 }
 
+/// Compiles a pattern already rewritten by [`fast_classes`].
 fn compile_regex(p: &str) -> Result<Regex, regex::Error> {
     // Case-sensitive over lower-cased text with lower-cased literals: Unicode case folding of
     // every literal and class made compilation several times slower for no gain.
-    RegexBuilder::new(&fast_classes(p))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
+    RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).build()
 }
 
 /// A word character for patterns: ASCII letters, digits, `_`, and any non-ASCII character.
@@ -147,16 +213,16 @@ fn fast_classes(p: &str) -> String {
 
 pub struct Matcher {
     ac: AhoCorasick,
-    owners: Vec<Vec<(Target, bool)>>,
+    owners: Vec<Vec<Owner>>,
     lens: Vec<usize>,
-    regexes: Vec<(Regex, Target)>,
+    patterns: Vec<Pattern>,
 }
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
             .field("phrases", &self.lens.len())
-            .field("patterns", &self.regexes.len())
+            .field("patterns", &self.patterns.len())
             .finish_non_exhaustive()
     }
 }
@@ -170,6 +236,21 @@ fn is_word(c: Option<char>) -> bool {
 }
 
 impl Matcher {
+    /// Compiles every pattern not compiled yet.
+    ///
+    /// # Errors
+    /// A pattern's index and regex error (a size limit: syntax was checked when it was added).
+    pub fn compile_all(&self) -> Result<(), (usize, String)> {
+        // Compiling the patterns is most of the remaining start-up time; they are independent.
+        self.patterns.par_iter().enumerate().try_for_each(|(n, p)| {
+            if p.regex.get().is_none() {
+                let re = compile_regex(&p.source).map_err(|e| (n, e.to_string()))?;
+                let _ = p.regex.set(Some(re));
+            }
+            Ok(())
+        })
+    }
+
     /// Every match in each of `blocks` (lower-cased block texts), per block, sorted by start.
     ///
     /// The blocks are joined with a separator no phrase or pattern can cross, and each automaton
@@ -196,17 +277,32 @@ impl Matcher {
                 .then(|| (bi, range.start - base..range.end - base))
         };
         let text = joined.as_str();
+        // For each anchored pattern, the blocks where one of its anchors occurs, in order.
+        let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); self.patterns.len()];
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
             let pat = m.pattern().as_usize();
             let before = text[..s].chars().next_back();
             let first_char = text[s..e].chars().next();
-            if is_word(first_char) && is_word(before) {
-                continue;
-            }
+            let starts_word = !(is_word(first_char) && is_word(before));
             let after = text[e..].chars().next();
             let last_char = text[s..e].chars().next_back();
-            for &(target, prefix) in &self.owners[pat] {
+            for &owner in &self.owners[pat] {
+                let (target, prefix) = match owner {
+                    Owner::Anchor(n) => {
+                        // An anchor is any substring of a match: no boundary applies.
+                        if let Some((bi, _)) = place(s..e)
+                            && wanted[n].last() != Some(&bi)
+                        {
+                            wanted[n].push(bi);
+                        }
+                        continue;
+                    }
+                    Owner::Phrase { target, prefix } => (target, prefix),
+                };
+                if !starts_word {
+                    continue;
+                }
                 let end = if prefix {
                     e + text[e..]
                         .find(|c: char| !c.is_alphanumeric())
@@ -225,20 +321,41 @@ impl Matcher {
                 }
             }
         }
-        // Each regex on its own rather than a `RegexSet` first: a set of this many large
-        // patterns overflows the lazy DFA and falls back to the PikeVM (80% of the time in a
-        // profile), while each regex alone keeps its literal prefilter and DFA.
-        for (re, target) in &self.regexes {
-            for m in re.find_iter(text) {
-                if m.is_empty() {
-                    continue;
+        // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
+        // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
+        // literal prefilter and DFA. An anchored pattern runs only on its candidate blocks.
+        for (n, pattern) in self.patterns.iter().enumerate() {
+            if pattern.anchored && wanted[n].is_empty() {
+                continue;
+            }
+            let Some(re) = pattern.regex() else {
+                continue;
+            };
+            let target = pattern.target;
+            if pattern.anchored {
+                for &bi in &wanted[n] {
+                    for m in re.find_iter(blocks[bi]) {
+                        if !m.is_empty() {
+                            out[bi].push(Hit {
+                                target,
+                                range: m.range(),
+                                from_pattern: true,
+                            });
+                        }
+                    }
                 }
-                if let Some((bi, range)) = place(m.range()) {
-                    out[bi].push(Hit {
-                        target: *target,
-                        range,
-                        from_pattern: true,
-                    });
+            } else {
+                for m in re.find_iter(text) {
+                    if m.is_empty() {
+                        continue;
+                    }
+                    if let Some((bi, range)) = place(m.range()) {
+                        out[bi].push(Hit {
+                            target,
+                            range,
+                            from_pattern: true,
+                        });
+                    }
                 }
             }
         }
@@ -260,7 +377,7 @@ mod fast_classes_tests {
             r"(?-u:\b)cure(?-i:[0-9A-Za-z_\x{80}-\x{10FFFF}])*\.\\w"
         );
         assert_eq!(fast_classes(r"FDA\p{Lu}\x{2019}"), r"fda\p{Lu}\x{2019}");
-        let re = super::compile_regex(r"\b(\w+ ){0,2}traitement").expect("compiles");
+        let re = super::compile_regex(&fast_classes(r"\b(\w+ ){0,2}traitement")).expect("compiles");
         assert!(re.is_match("le nouveau traitement"));
         assert!(re.is_match("un kétamine traitement"));
     }

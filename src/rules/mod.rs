@@ -1,6 +1,7 @@
 //! Rules are data: TOML rulesets are parsed ([`schema`]), validated and compiled into one
 //! [`RuleSet`] ([`compile`]) whose phrases share one automaton ([`matcher`]).
 
+pub mod anchor;
 pub mod builtin;
 pub mod compile;
 pub mod examples;
