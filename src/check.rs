@@ -35,9 +35,8 @@ const SCAN_CHUNK: usize = 1 << 20;
 /// Most words a negator may stand before the claim it governs ("not a proven miracle").
 const NEGATION_WINDOW_WORDS: usize = 3;
 
-/// A located lexicon or rule hit inside one block.
+/// A rule hit inside the block being decided.
 struct Located {
-    block: usize,
     sentence: usize,
     range: Range<usize>,
     from_pattern: bool,
@@ -46,22 +45,280 @@ struct Located {
 /// The lexicon hits of one sentence.
 type SentenceHits = Vec<(LexId, Range<usize>)>;
 
-/// Per-document scan results, kept in text order.
-struct Scan<'a> {
-    blocks: &'a [Block],
-    sentences: Vec<Vec<Range<usize>>>,
-    /// Lexicon hits per block, per sentence (after lexicon exceptions).
-    lex_hits: Vec<Vec<SentenceHits>>,
-    rule_hits: Vec<(usize, Located)>,
-    /// Exception hits of rules, per block, sorted by start: (rule, range).
-    rule_exceptions: Vec<Vec<(usize, Range<usize>)>>,
-    /// First hit of each lexicon in the document.
-    first_lex: Vec<Option<Located>>,
+/// One block's scan results, alive only while the block is decided.
+struct BlockScan<'a> {
+    block: &'a Block,
+    sentences: Vec<Range<usize>>,
+    /// Lexicon hits per sentence (after lexicon exceptions).
+    lex_hits: Vec<SentenceHits>,
+    /// Exception hits of rules, sorted by start: (rule, range).
+    rule_exceptions: Vec<(usize, Range<usize>)>,
+}
+
+/// Where a lexicon first occurs in the document.
+struct FirstHit {
+    /// Reading order: the block's sequence number, then the offset in it.
+    order: (usize, usize),
+    /// In the document's own blocks rather than a shared footer.
+    own: bool,
+    span: Range<usize>,
+    context: Range<usize>,
+}
+
+/// The section heading or lead-in ("Side effects", "Risks include:") the current block sits under,
+/// kept for the caveat rules: a sentence in that section reads with it.
+struct Heading {
+    lower: String,
+    lex_hits: Vec<SentenceHits>,
+}
+
+/// Checks one document block by block, in reading order, keeping only document-level facts
+/// between blocks: which lexicons occurred (first place, count), which caveats are disclosed,
+/// the current section heading, and the candidate findings. Blocks can therefore be fed as an
+/// extractor produces them and dropped once decided, so a large file needs memory for itself and
+/// a chunk of prose, not for all its prose and matches at once.
+pub struct Checker<'r> {
+    rules: &'r RuleSet,
+    enabled: &'r dyn Fn(usize) -> bool,
+    /// Rule findings that passed every sentence-level test; the document-level ones
+    /// (`requires-document`, document-scope qualifiers) are applied by `finish`.
+    candidates: Vec<Finding>,
+    first_lex: Vec<Option<FirstHit>>,
     /// Hits of each lexicon in the document's own blocks (not a shared footer).
     lex_count: Vec<usize>,
-    /// For each block, the heading or lead-in block ("Side effects", "Risks include:") whose
-    /// section it sits in.
-    section_heading: Vec<Option<usize>>,
+    /// For each rule, whether a sentence disclosing its caveat has been seen.
+    disclosed: Vec<bool>,
+    heading: Option<Heading>,
+    /// Blocks decided so far.
+    seq: usize,
+    /// Blocks fed but not yet decided, and their size in bytes.
+    pending: Vec<Block>,
+    pending_bytes: usize,
+}
+
+impl<'r> Checker<'r> {
+    #[must_use]
+    pub fn new(rules: &'r RuleSet, enabled: &'r dyn Fn(usize) -> bool) -> Self {
+        Self {
+            rules,
+            enabled,
+            candidates: Vec::new(),
+            first_lex: (0..rules.lexicons.len()).map(|_| None).collect(),
+            lex_count: vec![0; rules.lexicons.len()],
+            disclosed: vec![false; rules.rules.len()],
+            heading: None,
+            seq: 0,
+            pending: Vec::new(),
+            pending_bytes: 0,
+        }
+    }
+
+    /// Takes the document's next block; blocks are decided a chunk at a time.
+    pub fn feed(&mut self, block: Block) {
+        self.pending_bytes += block.lower.len();
+        self.pending.push(block);
+        if self.pending_bytes >= SCAN_CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let blocks = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        self.blocks(&blocks, true);
+    }
+
+    /// Decides `blocks` (in reading order), the document's own (`own`) or a shared footer's.
+    fn blocks(&mut self, blocks: &[Block], own: bool) {
+        let mut start = 0;
+        while start < blocks.len() {
+            // One search per pattern over a chunk of blocks: raw hits are many and short-lived,
+            // so the chunk bounds their memory while keeping the searches few.
+            let mut end = start;
+            let mut len = 0;
+            while end < blocks.len()
+                && (end == start || len + blocks[end].lower.len() <= SCAN_CHUNK)
+            {
+                len += blocks[end].lower.len();
+                end += 1;
+            }
+            let texts: Vec<&str> = blocks[start..end]
+                .iter()
+                .map(|b| b.lower.as_str())
+                .collect();
+            let hits = self.rules.matcher.scan_blocks(&texts);
+            for (block, hits) in blocks[start..end].iter().zip(hits) {
+                self.block(block, &hits, own);
+            }
+            start = end;
+        }
+    }
+
+    fn block(&mut self, block: &Block, hits: &[Hit], own: bool) {
+        self.seq += 1;
+        let heading_like = is_heading_like(block);
+        if hits.is_empty() {
+            // Findings are rare: most blocks need no segmentation at all.
+            if heading_like {
+                self.heading = None;
+            }
+            return;
+        }
+        let sentences = segment::sentences(block);
+        let mut scan = BlockScan {
+            block,
+            lex_hits: vec![Vec::new(); sentences.len()],
+            rule_exceptions: Vec::new(),
+            sentences,
+        };
+        let lex_exceptions: Vec<(Target, Range<usize>)> = hits
+            .iter()
+            .filter(|h| matches!(h.target, Target::LexiconException(_)))
+            .map(|h| (h.target, h.range.clone()))
+            .collect();
+        let mut rule_hits = Vec::new();
+        for h in hits {
+            let Some(si) = sentence_of(&scan.sentences, &h.range) else {
+                continue;
+            };
+            match h.target {
+                Target::Lexicon(l) => {
+                    let cancelled = any_overlapping(&lex_exceptions, &h.range, |t| {
+                        *t == Target::LexiconException(l)
+                    });
+                    if cancelled {
+                        continue;
+                    }
+                    scan.lex_hits[si].push((l, h.range.clone()));
+                    if own {
+                        self.lex_count[l] += 1;
+                    }
+                    if self.first_lex[l].is_none() {
+                        self.first_lex[l] = Some(FirstHit {
+                            order: (self.seq, h.range.start),
+                            own,
+                            span: block.source_range(h.range.clone()),
+                            context: block.source_range(scan.sentences[si].clone()),
+                        });
+                    }
+                }
+                Target::Rule(r) => rule_hits.push((
+                    r,
+                    Located {
+                        sentence: si,
+                        range: h.range.clone(),
+                        from_pattern: h.from_pattern,
+                    },
+                )),
+                Target::RuleException(r) => scan.rule_exceptions.push((r, h.range.clone())),
+                Target::LexiconException(_) => {}
+            }
+        }
+        if own {
+            for (rule_idx, loc) in &rule_hits {
+                let rule = &self.rules.rules[*rule_idx];
+                if (self.enabled)(*rule_idx)
+                    && keep(&self.rules.lexicons, rule, *rule_idx, loc, &scan)
+                {
+                    self.candidates.push(Finding {
+                        rule: *rule_idx,
+                        span: block.source_range(loc.range.clone()),
+                        context: block.source_range(scan.sentences[loc.sentence].clone()),
+                    });
+                }
+            }
+        }
+        let heading = if heading_like {
+            None
+        } else {
+            self.heading.as_ref()
+        };
+        for (idx, rule) in self.rules.rules.iter().enumerate() {
+            if rule.category == Category::MissingCaveat
+                && !self.disclosed[idx]
+                && discloses(rule, &scan, heading)
+            {
+                self.disclosed[idx] = true;
+            }
+        }
+        if heading_like {
+            self.heading = Some(Heading {
+                lower: block.lower.clone(),
+                lex_hits: scan.lex_hits,
+            });
+        }
+    }
+
+    /// Ends the document — followed by a shared `footer` (see [`check_with_footer`]), if any —
+    /// and returns its findings, sorted by position, then rule.
+    #[must_use]
+    pub fn finish(mut self, footer: &[Block]) -> Vec<Finding> {
+        self.flush();
+        self.blocks(footer, false);
+        let rules = self.rules;
+        let first_lex = &self.first_lex;
+        let mut findings = std::mem::take(&mut self.candidates);
+        findings.retain(|f| {
+            let rule = &rules.rules[f.rule];
+            rule.requires_document
+                .iter()
+                .all(|&l| first_lex[l].is_some())
+                && !(rule.unless_scope == Scope::Document
+                    && rule.unless.iter().any(|&l| first_lex[l].is_some()))
+        });
+        findings.extend(self.missing_caveats());
+        dedupe(rules, &mut findings);
+        findings
+    }
+
+    /// A caveat rule fires at the document's first trigger; a trigger only in a shared footer
+    /// does not make the document about the topic.
+    fn missing_caveats(&self) -> Vec<Finding> {
+        let rules = self.rules;
+        let mut out: Vec<(usize, Finding)> = Vec::new();
+        for (idx, rule) in rules.rules.iter().enumerate() {
+            if rule.category != Category::MissingCaveat
+                || !(self.enabled)(idx)
+                || self.disclosed[idx]
+            {
+                continue;
+            }
+            let first = rule
+                .trigger
+                .iter()
+                .filter_map(|&l| self.first_lex[l].as_ref())
+                .min_by_key(|f| f.order);
+            let Some(first) = first.filter(|f| f.own) else {
+                continue;
+            };
+            // A page promotes a treatment it names repeatedly; a single passing mention ("unlike
+            // ketamine, TMS…") does not make the treatment's caveats apply.
+            let mentions: usize = rule.trigger.iter().map(|&l| self.lex_count[l]).sum();
+            if mentions < rule.min_triggers {
+                continue;
+            }
+            // A caveat rule's `unless` lexicons, present anywhere, hand the document to other rules.
+            if rule.unless.iter().any(|&l| self.first_lex[l].is_some()) {
+                continue;
+            }
+            out.push((
+                mentions,
+                Finding {
+                    rule: idx,
+                    span: first.span.clone(),
+                    context: first.context.clone(),
+                },
+            ));
+        }
+        // Several rules may own one caveat (ketamine's and the general one): report it once, from
+        // the rule whose treatment the page names most — the page's own subject.
+        out.sort_by_key(|(mentions, f)| (std::cmp::Reverse(*mentions), f.rule));
+        let mut reported = HashSet::new();
+        out.into_iter()
+            .filter(|(_, f)| reported.insert(rules.rules[f.rule].caveat))
+            .map(|(_, f)| f)
+            .collect()
+    }
 }
 
 /// Checks one source text; the findings are sorted by position, then rule.
@@ -80,8 +337,7 @@ pub fn check_extracted(rules: &RuleSet, ex: &Extracted) -> Vec<Finding> {
 /// Checks a document followed by shared prose the site shows on every page (the config's
 /// `[caveats] shared-footer`): the footer's sentences count as context — a caveat there satisfies
 /// a caveat rule — but nothing is reported inside the footer, because its spans are offsets into
-/// another file. Footer hits are dropped before de-duplication so they can never hide a finding of
-/// the document that happens to have the same offsets.
+/// another file.
 #[must_use]
 pub fn check_with_footer(rules: &RuleSet, ex: &Extracted, footer: &[Block]) -> Vec<Finding> {
     check_selected(rules, ex, footer, &|_| true)
@@ -97,146 +353,55 @@ pub fn check_selected(
     footer: &[Block],
     enabled: &dyn Fn(usize) -> bool,
 ) -> Vec<Finding> {
-    if footer.is_empty() {
-        return check_blocks(rules, &ex.blocks, ex.blocks.len(), enabled);
-    }
-    let mut blocks = ex.blocks.clone();
-    blocks.extend_from_slice(footer);
-    check_blocks(rules, &blocks, ex.blocks.len(), enabled)
+    let mut checker = Checker::new(rules, enabled);
+    checker.blocks(&ex.blocks, true);
+    checker.finish(footer)
 }
 
-/// Checks `blocks`, reporting only findings in the first `own` of them (the document's).
-fn check_blocks(
-    rules: &RuleSet,
-    blocks: &[Block],
-    own: usize,
-    enabled: &dyn Fn(usize) -> bool,
-) -> Vec<Finding> {
-    let scan = scan(rules, blocks, own);
-    let mut findings = Vec::new();
-    for (rule_idx, loc) in &scan.rule_hits {
-        let rule = &rules.rules[*rule_idx];
-        if loc.block < own
-            && enabled(*rule_idx)
-            && keep(&rules.lexicons, rule, *rule_idx, loc, &scan)
-        {
-            let block = &scan.blocks[loc.block];
-            findings.push(Finding {
-                rule: *rule_idx,
-                span: block.source_range(loc.range.clone()),
-                context: block.source_range(scan.sentences[loc.block][loc.sentence].clone()),
-            });
-        }
-    }
-    findings.extend(missing_caveats(rules, &scan, own, enabled));
-    dedupe(rules, &mut findings);
-    findings
-}
-
-fn scan<'a>(rules: &RuleSet, blocks: &'a [Block], own: usize) -> Scan<'a> {
-    let mut s = Scan {
-        blocks,
-        sentences: Vec::with_capacity(blocks.len()),
-        lex_hits: Vec::with_capacity(blocks.len()),
-        rule_hits: Vec::new(),
-        rule_exceptions: vec![Vec::new(); blocks.len()],
-        first_lex: (0..rules.lexicons.len()).map(|_| None).collect(),
-        lex_count: vec![0; rules.lexicons.len()],
-        section_heading: section_headings(blocks),
+/// Whether a sentence of `scan` — read with its section `heading` — has every lexicon of one of
+/// `rule`'s `present-if` groups.
+fn discloses(rule: &Rule, scan: &BlockScan<'_>, heading: Option<&Heading>) -> bool {
+    // A disclosure a negator governs is a denial ("no risk of dependence"), not a disclosure,
+    // so it does not count.
+    let affirmed = |text: &str, hits: &[(LexId, Range<usize>)], l: LexId| {
+        hits.iter().any(|(id, r)| {
+            *id == l
+                && !hits.iter().any(|(n, nr)| {
+                    rule.negated_by.contains(n)
+                        && nr.end <= r.start
+                        && governs(&text[nr.end..r.start])
+                })
+        })
     };
-    // Scan a chunk of blocks at a time: raw hits are many and short-lived, so this bounds their
-    // memory on a large file while keeping one search per pattern for most documents.
-    let mut chunk_start = 0;
-    let mut chunk_hits: std::vec::IntoIter<Vec<Hit>> = Vec::new().into_iter();
-    for (bi, block) in blocks.iter().enumerate() {
-        if bi == chunk_start {
-            let mut len = 0;
-            let mut end = bi;
-            while end < blocks.len() && (end == bi || len + blocks[end].lower.len() <= SCAN_CHUNK) {
-                len += blocks[end].lower.len();
-                end += 1;
-            }
-            let texts: Vec<&str> = blocks[bi..end].iter().map(|b| b.lower.as_str()).collect();
-            chunk_hits = rules.matcher.scan_blocks(&texts).into_iter();
-            chunk_start = end;
-        }
-        let hits = chunk_hits.next().unwrap_or_default();
-        if hits.is_empty() {
-            // Findings are rare: most blocks need no segmentation at all.
-            s.sentences.push(Vec::new());
-            s.lex_hits.push(Vec::new());
-            continue;
-        }
-        let sentences = segment::sentences(block);
-        let mut per_sentence: Vec<SentenceHits> = vec![Vec::new(); sentences.len()];
-        let lex_exceptions: Vec<(Target, Range<usize>)> = hits
+    scan.lex_hits.iter().any(|sentence| {
+        // A sentence under a heading such as "Side effects" or "Possible risks:" reads with it:
+        // "- Dizziness" in that list discloses a side effect.
+        let counts = |l: LexId| {
+            affirmed(&scan.block.lower, sentence, l)
+                || heading.is_some_and(|h| h.lex_hits.iter().any(|s| affirmed(&h.lower, s, l)))
+        };
+        rule.present_if
             .iter()
-            .filter(|h| matches!(h.target, Target::LexiconException(_)))
-            .map(|h| (h.target, h.range.clone()))
-            .collect();
-        for h in &hits {
-            let Some(si) = sentence_of(&sentences, &h.range) else {
-                continue;
-            };
-            let loc = || Located {
-                block: bi,
-                sentence: si,
-                range: h.range.clone(),
-                from_pattern: h.from_pattern,
-            };
-            match h.target {
-                Target::Lexicon(l) => {
-                    let cancelled = any_overlapping(&lex_exceptions, &h.range, |t| {
-                        *t == Target::LexiconException(l)
-                    });
-                    if !cancelled {
-                        per_sentence[si].push((l, h.range.clone()));
-                        if bi < own {
-                            s.lex_count[l] += 1;
-                        }
-                        if s.first_lex[l].is_none() {
-                            s.first_lex[l] = Some(loc());
-                        }
-                    }
-                }
-                Target::Rule(r) => s.rule_hits.push((r, loc())),
-                Target::RuleException(r) => s.rule_exceptions[bi].push((r, h.range.clone())),
-                Target::LexiconException(_) => {}
-            }
-        }
-        s.sentences.push(sentences);
-        s.lex_hits.push(per_sentence);
-    }
-    s
+            .any(|group| group.iter().all(|&l| counts(l)))
+    })
 }
 
 /// Longest paragraph, in words, that still reads as a heading when it has no closing stop.
 const HEADING_MAX_WORDS: usize = 10;
 
-fn section_headings(blocks: &[Block]) -> Vec<Option<usize>> {
-    let mut current = None;
-    blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let text = b.text.trim_end();
-            let heading_like = match b.kind {
-                BlockKind::Heading => true,
-                BlockKind::Paragraph => {
-                    text.ends_with(':')
-                        || (!text.ends_with(['.', '!', '?'])
-                            && text.split_whitespace().count() <= HEADING_MAX_WORDS)
-                }
-                _ => false,
-            };
-            if heading_like {
-                current = Some(i);
-                None
-            } else {
-                current
-            }
-        })
-        .collect()
+/// Whether a block opens a section for the blocks after it: a heading, or a short paragraph
+/// without a closing stop, or one ending in a colon ("Risks include:").
+fn is_heading_like(b: &Block) -> bool {
+    let text = b.text.trim_end();
+    match b.kind {
+        BlockKind::Heading => true,
+        BlockKind::Paragraph => {
+            text.ends_with(':')
+                || (!text.ends_with(['.', '!', '?'])
+                    && text.split_whitespace().count() <= HEADING_MAX_WORDS)
+        }
+        _ => false,
+    }
 }
 
 fn sentence_of(sentences: &[Range<usize>], r: &Range<usize>) -> Option<usize> {
@@ -273,26 +438,17 @@ fn keep(
     rule: &Rule,
     rule_idx: usize,
     loc: &Located,
-    scan: &Scan<'_>,
+    scan: &BlockScan<'_>,
 ) -> bool {
-    let sentence_hits = &scan.lex_hits[loc.block][loc.sentence];
+    let sentence_hits = &scan.lex_hits[loc.sentence];
     let in_sentence = |l: LexId| sentence_hits.iter().any(|(id, _)| *id == l);
-    if any_overlapping(&scan.rule_exceptions[loc.block], &loc.range, |r| {
-        *r == rule_idx
-    }) {
+    if any_overlapping(&scan.rule_exceptions, &loc.range, |r| *r == rule_idx) {
         return false;
     }
     if !rule.requires.iter().all(|&l| in_sentence(l)) {
         return false;
     }
-    if !rule
-        .requires_document
-        .iter()
-        .all(|&l| scan.first_lex[l].is_some())
-    {
-        return false;
-    }
-    let text = &scan.blocks[loc.block].lower;
+    let text = &scan.block.lower;
     // A negator governs the claim when it stands just before it, or — for a pattern, whose gaps
     // can swallow one ("benefits are not permanent") — inside the match before its last word
     // (a pattern may end on a negator itself: "where other treatments did not").
@@ -321,13 +477,12 @@ fn keep(
                 .iter()
                 .any(|(id, r)| *id == l && qualifies(l, r))
         }),
-        Scope::Paragraph => rule.unless.iter().any(|&l| {
-            scan.lex_hits[loc.block]
-                .iter()
-                .flatten()
-                .any(|(id, _)| *id == l)
-        }),
-        Scope::Document => rule.unless.iter().any(|&l| scan.first_lex[l].is_some()),
+        Scope::Paragraph => rule
+            .unless
+            .iter()
+            .any(|&l| scan.lex_hits.iter().flatten().any(|(id, _)| *id == l)),
+        // Known only once the whole document is read: applied by `Checker::finish`.
+        Scope::Document => false,
     };
     !qualified
 }
@@ -358,87 +513,6 @@ fn governs(gap: &str) -> bool {
         && !words
             .iter()
             .any(|w| matches!(*w, "but" | "only" | "just" | "merely"))
-}
-
-/// A caveat rule fires at the document's first trigger; a trigger only in blocks from `own` on
-/// (the shared footer) does not make the document about the topic.
-fn missing_caveats(
-    rules: &RuleSet,
-    scan: &Scan<'_>,
-    own: usize,
-    enabled: &dyn Fn(usize) -> bool,
-) -> Vec<Finding> {
-    let mut out: Vec<(usize, Finding)> = Vec::new();
-    for (idx, rule) in rules.rules.iter().enumerate() {
-        if rule.category != Category::MissingCaveat || !enabled(idx) {
-            continue;
-        }
-        let first = rule
-            .trigger
-            .iter()
-            .filter_map(|&l| scan.first_lex[l].as_ref())
-            .min_by_key(|loc| (loc.block, loc.range.start));
-        let Some(first) = first.filter(|loc| loc.block < own) else {
-            continue;
-        };
-        // A page promotes a treatment it names repeatedly; a single passing mention ("unlike
-        // ketamine, TMS…") does not make the treatment's caveats apply.
-        let mentions: usize = rule.trigger.iter().map(|&l| scan.lex_count[l]).sum();
-        if mentions < rule.min_triggers {
-            continue;
-        }
-        // A caveat rule's `unless` lexicons, present anywhere, hand the document to other rules.
-        if rule.unless.iter().any(|&l| scan.first_lex[l].is_some()) {
-            continue;
-        }
-        let present = scan.lex_hits.iter().enumerate().any(|(bi, sentences)| {
-            let heading = scan.section_heading[bi].map(|h| (h, &scan.lex_hits[h]));
-            sentences.iter().any(|sentence| {
-                // A disclosure a negator governs is a denial ("no risk of dependence"), not a
-                // disclosure, so it does not count.
-                let affirmed = |block: usize, hits: &[(LexId, Range<usize>)], l: LexId| {
-                    let text = &scan.blocks[block].lower;
-                    hits.iter().any(|(id, r)| {
-                        *id == l
-                            && !hits.iter().any(|(n, nr)| {
-                                rule.negated_by.contains(n)
-                                    && nr.end <= r.start
-                                    && governs(&text[nr.end..r.start])
-                            })
-                    })
-                };
-                // A sentence under a heading such as "Side effects" or "Possible risks:" reads
-                // with it: "- Dizziness" in that list discloses a side effect.
-                let counts = |l: LexId| {
-                    affirmed(bi, sentence, l)
-                        || heading.is_some_and(|(h, hs)| hs.iter().any(|s| affirmed(h, s, l)))
-                };
-                rule.present_if
-                    .iter()
-                    .any(|group| group.iter().all(|&l| counts(l)))
-            })
-        });
-        if !present {
-            let block = &scan.blocks[first.block];
-            out.push((
-                mentions,
-                Finding {
-                    rule: idx,
-                    span: block.source_range(first.range.clone()),
-                    context: block
-                        .source_range(scan.sentences[first.block][first.sentence].clone()),
-                },
-            ));
-        }
-    }
-    // Several rules may own one caveat (ketamine's and the general one): report it once, from
-    // the rule whose treatment the page names most — the page's own subject.
-    out.sort_by_key(|(mentions, f)| (std::cmp::Reverse(*mentions), f.rule));
-    let mut reported = HashSet::new();
-    out.into_iter()
-        .filter(|(_, f)| reported.insert(rules.rules[f.rule].caveat))
-        .map(|(_, f)| f)
-        .collect()
 }
 
 /// Keeps one finding per category per sentence — the most serious, then the earliest, then the
