@@ -603,15 +603,18 @@ impl Settings {
         path: Option<&Path>,
         cli: &CliSelection<'_>,
     ) -> FileReport {
-        let ex = extract::extract(source.format, &source.text);
         let file_rules = self.file_rules(rules, path, cli.select_given);
         let enabled = |rule: usize| file_rules.enabled(rule) && (cli.enabled)(&rules.rules[rule]);
         let footer = self.footer.as_deref().unwrap_or(&[]);
-        let mut findings = check::check_selected(rules, &ex, footer, &enabled);
-        let meta = if ex.comments.is_empty() {
+        // Blocks go to the checker as the extractor finishes them and are dropped once decided:
+        // a large file never has all its prose in memory at once.
+        let mut checker = check::Checker::new(rules, &enabled);
+        let comments = extract::extract_to(source.format, &source.text, &mut |b| checker.feed(b));
+        let mut findings = checker.finish(footer);
+        let meta = if comments.is_empty() {
             Vec::new()
         } else {
-            Suppressions::parse(&ex.comments, &source.text, rules).apply(
+            Suppressions::parse(&comments, &source.text, rules).apply(
                 &mut findings,
                 rules,
                 cli.report_unused,

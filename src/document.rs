@@ -303,6 +303,17 @@ impl ProseBuilder {
         });
     }
 
+    /// Source offset where the block being built starts, if it has any text yet.
+    #[must_use]
+    pub fn open_start(&self) -> Option<usize> {
+        self.cur.map.segs.first().map(|s| s.src)
+    }
+
+    /// The finished blocks not yet handed on, in order.
+    pub fn finished(&mut self) -> &mut Vec<Block> {
+        &mut self.blocks
+    }
+
     #[must_use]
     pub fn finish(mut self) -> Vec<Block> {
         self.end_block(BlockKind::Paragraph);

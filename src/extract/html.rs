@@ -21,8 +21,8 @@ use std::ops::Range;
 
 use html5gum::{DefaultEmitter, HtmlString, Span, StartTag, Token, Tokenizer};
 
-use super::{Comment, Extracted};
-use crate::document::{BlockKind, ProseBuilder};
+use super::{Comment, Extracted, emit_in_order};
+use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Elements whose content is not prose a reader sees. `noframe` is html5gum's spelling of
 /// `noframes` in its state switching, so both are listed.
@@ -106,21 +106,31 @@ const PROSE_ATTRIBUTES: [&str; 2] = ["alt", "title"];
 
 #[must_use]
 pub fn extract(src: &str) -> Extracted {
+    let mut blocks = Vec::new();
+    let comments = extract_to(src, &mut |b| blocks.push(b));
+    Extracted { blocks, comments }
+}
+
+/// Extracts the prose of `src`, handing each block to `sink` as soon as its place is final.
+pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     // Switch into raw-text states after `<script>`, `<style>`, `<title>`, … so that their content
     // arrives as one text token instead of being read as markup.
     emitter.naively_switch_states(true);
-    let mut walk = Walk::new(src);
+    let mut walk = Walk::new(src, sink);
     for token in Tokenizer::new_with_emitter(src, emitter) {
         let Ok(token) = token;
         walk.token(token);
+        emit_in_order(&mut walk.b, &mut walk.side, false, walk.sink);
     }
     walk.finish()
 }
 
 /// The state of one walk over the token stream.
-struct Walk<'s> {
+struct Walk<'s, 'k> {
     src: &'s str,
+    /// Where finished blocks go, in reading order.
+    sink: &'k mut dyn FnMut(Block),
     /// Text in reading order.
     b: ProseBuilder,
     /// Attribute and meta values: blocks of their own that sit in the middle of text, built on the
@@ -134,10 +144,11 @@ struct Walk<'s> {
     entities: EntityCache,
 }
 
-impl<'s> Walk<'s> {
-    fn new(src: &'s str) -> Self {
+impl<'s, 'k> Walk<'s, 'k> {
+    fn new(src: &'s str, sink: &'k mut dyn FnMut(Block)) -> Self {
         Self {
             src,
+            sink,
             b: ProseBuilder::new(),
             side: ProseBuilder::new(),
             comments: Vec::new(),
@@ -317,15 +328,12 @@ impl<'s> Walk<'s> {
         }
     }
 
-    fn finish(self) -> Extracted {
-        let mut blocks = self.b.finish();
-        blocks.extend(self.side.finish());
-        // Attribute blocks go where they appear; the sort is stable.
-        blocks.sort_by_key(|b| b.source_range(0..0).start);
-        Extracted {
-            blocks,
-            comments: self.comments,
-        }
+    fn finish(mut self) -> Vec<Comment> {
+        self.b.end_block(BlockKind::Paragraph);
+        self.side.end_block(BlockKind::Paragraph);
+        // Attribute blocks go where they appear in the source.
+        emit_in_order(&mut self.b, &mut self.side, true, self.sink);
+        self.comments
     }
 }
 

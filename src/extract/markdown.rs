@@ -14,8 +14,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{Comment, Extracted};
-use crate::document::{BlockKind, ProseBuilder};
+use super::{Comment, Extracted, emit_in_order};
+use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Front-matter keys whose values a reader sees (page title, search snippet).
 const FRONT_MATTER_KEYS: [&str; 2] = ["title", "description"];
@@ -29,10 +29,17 @@ const MAX_JSX_TAG_BYTES: usize = 16 * 1024;
 
 #[must_use]
 pub fn extract(src: &str) -> Extracted {
+    let mut blocks = Vec::new();
+    let comments = extract_to(src, &mut |b| blocks.push(b));
+    Extracted { blocks, comments }
+}
+
+/// Extracts the prose of `src`, handing each block to `sink` as soon as its place is final.
+pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
     // MDX lines are blanked to spaces of the same byte length, so every offset the parser reports
     // is still an offset into `src`.
     let text = blank_mdx(src);
-    let mut walk = Walk::new(&text);
+    let mut walk = Walk::new(&text, sink);
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -40,13 +47,16 @@ pub fn extract(src: &str) -> Extracted {
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     for (event, range) in Parser::new_ext(&text, options).into_offset_iter() {
         walk.event(event, range);
+        emit_in_order(&mut walk.b, &mut walk.side, false, walk.sink);
     }
     walk.finish()
 }
 
 /// The state of one walk over the event stream.
-struct Walk<'s> {
+struct Walk<'s, 'k> {
     src: &'s str,
+    /// Where finished blocks go, in reading order.
+    sink: &'k mut dyn FnMut(Block),
     /// Prose in reading order: headings, paragraphs, list items, table cells.
     b: ProseBuilder,
     /// Image alt text and front-matter values: blocks of their own that may sit in the middle of a
@@ -64,10 +74,11 @@ struct Walk<'s> {
     meta: bool,
 }
 
-impl<'s> Walk<'s> {
-    fn new(src: &'s str) -> Self {
+impl<'s, 'k> Walk<'s, 'k> {
+    fn new(src: &'s str, sink: &'k mut dyn FnMut(Block)) -> Self {
         Self {
             src,
+            sink,
             b: ProseBuilder::new(),
             side: ProseBuilder::new(),
             comments: Vec::new(),
@@ -258,16 +269,12 @@ impl<'s> Walk<'s> {
         }
     }
 
-    fn finish(self) -> Extracted {
-        let mut blocks = self.b.finish();
-        blocks.extend(self.side.finish());
-        // Side blocks (alt text, front matter) go where they appear in the source; the sort is
-        // stable, so blocks at the same offset keep their order.
-        blocks.sort_by_key(|b| b.source_range(0..0).start);
-        Extracted {
-            blocks,
-            comments: self.comments,
-        }
+    fn finish(mut self) -> Vec<Comment> {
+        self.b.end_block(BlockKind::Paragraph);
+        self.side.end_block(BlockKind::Paragraph);
+        // Side blocks (alt text, front matter) go where they appear in the source.
+        emit_in_order(&mut self.b, &mut self.side, true, self.sink);
+        self.comments
     }
 }
 

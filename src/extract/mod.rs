@@ -7,7 +7,7 @@ pub mod html;
 pub mod markdown;
 pub mod plain;
 
-use crate::document::Block;
+use crate::document::{Block, ProseBuilder};
 
 /// The formats claimlint reads, chosen by file extension (or `--stdin-filename`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,9 +51,60 @@ pub struct Extracted {
 /// Extracts the prose of `src` read as `format`.
 #[must_use]
 pub fn extract(format: Format, src: &str) -> Extracted {
+    let mut blocks = Vec::new();
+    let comments = extract_to(format, src, &mut |b| blocks.push(b));
+    Extracted { blocks, comments }
+}
+
+/// Extracts the prose of `src`, handing each block to `sink` in reading order as soon as it is
+/// final (so that a large file's prose need never be held at once), and returns its comments.
+pub fn extract_to(format: Format, src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
     match format {
-        Format::Text => plain::extract(src),
-        Format::Markdown => markdown::extract(src),
-        Format::Html => html::extract(src),
+        Format::Text => plain::extract_to(src, sink),
+        Format::Markdown => markdown::extract_to(src, sink),
+        Format::Html => html::extract_to(src, sink),
     }
+}
+
+/// Hands the finished blocks of a main builder and a side builder (alt text, attributes, front
+/// matter: blocks that sit inside the main text) to `sink` merged in source order, the main block
+/// first at equal offsets. Unless `all`, a block is held back while a block still being built
+/// starts before it, because that block will come first.
+fn emit_in_order(
+    main: &mut ProseBuilder,
+    side: &mut ProseBuilder,
+    all: bool,
+    sink: &mut dyn FnMut(Block),
+) {
+    if main.finished().is_empty() && side.finished().is_empty() {
+        return;
+    }
+    let limit = if all {
+        None
+    } else {
+        [main.open_start(), side.open_start()]
+            .into_iter()
+            .flatten()
+            .min()
+    };
+    let start = |b: &Block| b.source_range(0..0).start;
+    let mut m = std::mem::take(main.finished()).into_iter().peekable();
+    let mut s = std::mem::take(side.finished()).into_iter().peekable();
+    loop {
+        let take_main = match (m.peek(), s.peek()) {
+            (Some(a), Some(b)) => start(a) <= start(b),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_main { m.peek() } else { s.peek() };
+        if next.is_some_and(|b| limit.is_some_and(|l| start(b) >= l)) {
+            break;
+        }
+        if let Some(b) = if take_main { m.next() } else { s.next() } {
+            sink(b);
+        }
+    }
+    main.finished().extend(m);
+    side.finished().extend(s);
 }

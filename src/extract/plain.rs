@@ -6,7 +6,7 @@
 //! otherwise line breaks are soft (line-wrapped prose).
 
 use super::{Comment, Extracted};
-use crate::document::{BlockKind, ProseBuilder};
+use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Longest capitalised line, in words, read as an item of an unmarked list.
 const LIST_ITEM_MAX_WORDS: usize = 6;
@@ -19,12 +19,22 @@ const DIRECTIVE_PREFIX: &str = "claimlint-";
 
 #[must_use]
 pub fn extract(src: &str) -> Extracted {
+    let mut blocks = Vec::new();
+    let comments = extract_to(src, &mut |b| blocks.push(b));
+    Extracted { blocks, comments }
+}
+
+/// Extracts the prose of `src`, handing each block to `sink` as soon as it ends.
+pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
     let mut b = ProseBuilder::new();
     let mut comments = Vec::new();
     let mut kind: Option<BlockKind> = None;
     let mut prev_line: Option<&str> = None;
     let mut offset = 0;
     for raw in src.split_inclusive('\n') {
+        for block in b.finished().drain(..) {
+            sink(block);
+        }
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -83,10 +93,10 @@ pub fn extract(src: &str) -> Extracted {
     if let Some(k) = kind {
         b.end_block(k);
     }
-    Extracted {
-        blocks: b.finish(),
-        comments,
+    for block in b.finish() {
+        sink(block);
     }
+    comments
 }
 
 /// Byte length of a list marker and the space after it, if the line starts with one.
