@@ -730,6 +730,52 @@ examples.flag = ["Ketamine."]
         assert!(ids("Ketamine helps.\n\nSide effects\n\n- Nausea\n- Dizziness\n").is_empty());
     }
 
+    /// A document several scan chunks long, fed a block at a time as the binary does.
+    fn streamed(src: &str) -> Vec<String> {
+        let rules = rules();
+        let mut checker = Checker::new(&rules, &|_| true);
+        let _ = crate::extract::extract_to(Format::Text, src, &mut |b| checker.feed(b));
+        checker
+            .finish(&[])
+            .iter()
+            .map(|f| format!("{}@{}", rules.rules[f.rule].id, f.span.start))
+            .collect()
+    }
+
+    #[test]
+    fn document_level_facts_cross_chunk_boundaries() {
+        // Filler well past two scan chunks between the parts of each decision.
+        let filler = "Parking is free behind the building.\n\n".repeat(SCAN_CHUNK / 20);
+        // The claim comes first; the drug it requires is named only chunks later.
+        let src = format!("It treats PTSD.\n\n{filler}Ketamine is offered here.\n");
+        let drug = src.rfind("Ketamine").expect("drug");
+        assert_eq!(
+            streamed(&src),
+            ["t/offlabel@3", &format!("t/caveat@{drug}")]
+        );
+        // The caveat's disclosure comes chunks after its trigger, and in a section whose
+        // heading came before the filler.
+        let src = format!("Ketamine helps.\n\nSide effects\n\n{filler}- Nausea\n");
+        assert!(streamed(&src).is_empty(), "{:?}", streamed(&src));
+        // Streaming decides exactly as a whole-document check does.
+        let src = format!("Ketamine helps.\n\n{filler}It cures PTSD. A miracle.\n");
+        let whole: Vec<String> = check(&rules(), Format::Text, &src)
+            .iter()
+            .map(|f| format!("{}@{}", rules().rules[f.rule].id, f.span.start))
+            .collect();
+        assert_eq!(streamed(&src), whole);
+        let cure = src.find("cures").expect("claim");
+        let hype = src.find("miracle").expect("hype");
+        assert_eq!(
+            whole,
+            [
+                "t/caveat@0".to_string(),
+                format!("t/cure@{cure}"),
+                format!("t/hype@{hype}")
+            ]
+        );
+    }
+
     #[test]
     fn caveat_points_at_the_first_trigger_once() {
         let rules = rules();
