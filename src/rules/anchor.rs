@@ -12,25 +12,160 @@ use regex_syntax::hir::{Hir, HirKind};
 /// an exploding product is not).
 const MAX_ANCHORS: usize = 4096;
 
-/// The best anchor set of `hir`, or `None` when some match need not contain any literal.
+/// Most anchor sets used per pattern: each costs automaton matches, and two or three
+/// independent requirements already rule out almost every block.
+const MAX_SETS: usize = 3;
+
+/// Shortest literal worth a set of its own when the pattern has a better one (a set holding
+/// "is" or " " matches everywhere and filters nothing).
+const MIN_EXTRA_SCORE: usize = 3;
+
+/// A set of alternative literals: every match of the pattern contains at least one of them.
+pub type AnchorSet = Vec<Vec<u8>>;
+
+/// Independent requirements of `hir`: every match contains a literal of EACH returned set.
+/// Empty when some match need not contain any literal (the pattern must then always run).
 #[must_use]
-pub fn anchors(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    required(hir).filter(|set| !set.is_empty() && set.iter().all(|l| !l.is_empty()))
+pub fn anchors(hir: &Hir) -> Vec<AnchorSet> {
+    let mut sets: Vec<AnchorSet> = Vec::new();
+    required_all(hir, &mut sets);
+    sets.retain(|set| !set.is_empty() && set.iter().all(|l| !l.is_empty()));
+    sets.sort_by_key(|set| (std::cmp::Reverse(score(set)), set.len()));
+    let keep = sets
+        .iter()
+        .enumerate()
+        .take_while(|(i, set)| *i == 0 || score(set) >= MIN_EXTRA_SCORE)
+        .take(MAX_SETS)
+        .count();
+    sets.truncate(keep);
+    sets
 }
 
-fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// Most strings in a cross product of adjacent literal pieces ("(six|seven) in (10|ten)").
+const MAX_PRODUCT: usize = 256;
+
+/// Most characters of a class read as alternative literals.
+const MAX_CLASS_CHARS: usize = 8;
+
+/// Pushes every independent requirement of `hir`: the pieces of a concatenation are each
+/// required, and adjacent pieces that spell a finite set of strings are joined into one set of
+/// longer strings, which the automaton finds far more rarely ("in" alone is everywhere;
+/// "seven in 10" is not).
+fn required_all(hir: &Hir, out: &mut Vec<AnchorSet>) {
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            let mut run: Option<AnchorSet> = None;
+            for part in parts {
+                match exact(part) {
+                    Some(strings) => {
+                        run = Some(match run.take() {
+                            None => strings,
+                            Some(prev) if prev.len() * strings.len() <= MAX_PRODUCT => {
+                                product(&prev, &strings)
+                            }
+                            Some(prev) => {
+                                out.push(prev);
+                                strings
+                            }
+                        });
+                    }
+                    None => {
+                        out.extend(run.take());
+                        required_all(part, out);
+                    }
+                }
+            }
+            out.extend(run);
+        }
+        HirKind::Capture(cap) => required_all(&cap.sub, out),
+        HirKind::Repetition(rep) if rep.min >= 1 => required_all(&rep.sub, out),
+        _ => out.extend(exact(hir).or_else(|| required_one(hir))),
+    }
+}
+
+/// The strings `hir` matches, when it matches only a few fixed strings.
+fn exact(hir: &Hir) -> Option<AnchorSet> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![Vec::new()]),
+        HirKind::Literal(lit) => Some(vec![lit.0.to_vec()]),
+        HirKind::Capture(cap) => exact(&cap.sub),
+        HirKind::Class(class) => {
+            let chars: Vec<char> = match class {
+                regex_syntax::hir::Class::Unicode(u) => {
+                    let n: u32 = u
+                        .ranges()
+                        .iter()
+                        .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
+                        .sum();
+                    if n as usize > MAX_CLASS_CHARS {
+                        return None;
+                    }
+                    u.ranges()
+                        .iter()
+                        .flat_map(|r| r.start()..=r.end())
+                        .collect()
+                }
+                regex_syntax::hir::Class::Bytes(_) => return None,
+            };
+            Some(chars.iter().map(|c| c.to_string().into_bytes()).collect())
+        }
+        HirKind::Alternation(alts) => {
+            let mut out: AnchorSet = Vec::new();
+            for alt in alts {
+                out.extend(exact(alt)?);
+                if out.len() > MAX_PRODUCT {
+                    return None;
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            Some(out)
+        }
+        HirKind::Concat(parts) => {
+            let mut acc: AnchorSet = vec![Vec::new()];
+            for part in parts {
+                let next = exact(part)?;
+                if acc.len() * next.len() > MAX_PRODUCT {
+                    return None;
+                }
+                acc = product(&acc, &next);
+            }
+            Some(acc)
+        }
+        _ => None,
+    }
+}
+
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> AnchorSet {
+    let mut out: AnchorSet = a
+        .iter()
+        .flat_map(|x| {
+            b.iter().map(move |y| {
+                let mut s = x.clone();
+                s.extend_from_slice(y);
+                s
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The single best requirement of `hir`, if it has one.
+fn required_one(hir: &Hir) -> Option<AnchorSet> {
     match hir.kind() {
         HirKind::Literal(lit) => Some(vec![lit.0.to_vec()]),
-        HirKind::Capture(cap) => required(&cap.sub),
-        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
+        HirKind::Capture(cap) => required_one(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required_one(&rep.sub),
         HirKind::Concat(parts) => parts
             .iter()
-            .filter_map(required)
+            .filter_map(required_one)
             .max_by_key(|set| (score(set), std::cmp::Reverse(set.len()))),
         HirKind::Alternation(alts) => {
-            let mut out: Vec<Vec<u8>> = Vec::new();
+            let mut out: AnchorSet = Vec::new();
             for alt in alts {
-                out.extend(required(alt)?);
+                out.extend(required_one(alt)?);
                 if out.len() > MAX_ANCHORS {
                     return None;
                 }
@@ -53,24 +188,40 @@ fn score(set: &[Vec<u8>]) -> usize {
 mod tests {
     use super::anchors;
 
-    fn of(pattern: &str) -> Option<Vec<String>> {
+    fn of(pattern: &str) -> Vec<Vec<String>> {
         let hir = regex_syntax::Parser::new().parse(pattern).expect("parses");
-        anchors(&hir).map(|set| {
-            set.into_iter()
-                .map(|l| String::from_utf8(l).expect("utf-8"))
-                .collect()
-        })
+        anchors(&hir)
+            .into_iter()
+            .map(|set| {
+                set.into_iter()
+                    .map(|l| String::from_utf8(l).expect("utf-8"))
+                    .collect()
+            })
+            .collect()
     }
 
     #[test]
-    fn picks_the_longest_required_piece() {
+    fn every_selective_piece_is_a_requirement_and_adjacent_pieces_join() {
         assert_eq!(
             of(r"\bketamine (\w+ ){0,3}(is|are) (fda|health canada)[- ]approved\b"),
-            Some(vec!["ketamine ".to_string()])
+            [
+                vec![
+                    "are fda approved",
+                    "are fda-approved",
+                    "are health canada approved",
+                    "are health canada-approved",
+                    "is fda approved",
+                    "is fda-approved",
+                    "is health canada approved",
+                    "is health canada-approved"
+                ],
+                vec!["ketamine "]
+            ]
         );
+        // Weak pieces ("is", " ") are dropped when there is a better one.
         assert_eq!(
             of(r"(\w+ ){0,2}(is|are) approved"),
-            Some(vec![" approved".to_string()])
+            [vec!["are approved", "is approved"]]
         );
     }
 
@@ -78,19 +229,37 @@ mod tests {
     fn alternations_union_their_branches() {
         assert_eq!(
             of(r"\b(?:cures?|heals) (?:ptsd|ocd)"),
-            Some(vec!["cure".to_string(), "heals".to_string()])
+            [vec!["cure", "heals"], vec![" ocd", " ptsd"]]
         );
         assert_eq!(
             of(r"(?:miracle|wonder)+ drug"),
-            Some(vec!["miracle".to_string(), "wonder".to_string()])
+            [vec!["miracle", "wonder"], vec![" drug"]]
         );
     }
 
     #[test]
+    fn a_weak_requirement_is_kept_when_it_is_the_only_one() {
+        assert_eq!(of(r"[a-z]+ly"), [vec!["ly"]]);
+        assert_eq!(
+            of(r"(six|[7-9]) in (10|ten)"),
+            [vec![
+                "7 in 10",
+                "7 in ten",
+                "8 in 10",
+                "8 in ten",
+                "9 in 10",
+                "9 in ten",
+                "six in 10",
+                "six in ten"
+            ]]
+        );
+        assert_eq!(of(r"\?"), [vec!["?"]]);
+    }
+
+    #[test]
     fn optional_or_class_only_patterns_have_none() {
-        assert_eq!(of(r"(?:miracle)? ?\w+"), None);
-        assert_eq!(of(r"[a-z]+ly"), Some(vec!["ly".to_string()]));
-        assert_eq!(of(r"(?:ptsd|\w+)"), None);
-        assert_eq!(of(r""), None);
+        assert!(of(r"(?:miracle)? ?\w+").is_empty());
+        assert!(of(r"(?:ptsd|\w+)").is_empty());
+        assert!(of(r"").is_empty());
     }
 }

@@ -41,8 +41,9 @@ pub struct Hit {
 enum Owner {
     /// A phrase of a rule or lexicon; `prefix` phrases ("dizz*") extend to the end of the word.
     Phrase { target: Target, prefix: bool },
-    /// A required literal of pattern `n`: where it occurs, the pattern must run.
-    Anchor(usize),
+    /// A literal of anchor set `set` of pattern `pattern`: the pattern runs on a block only
+    /// where a literal of each of its sets occurs.
+    Anchor { pattern: usize, set: u8 },
 }
 
 /// A regex pattern, compiled when first needed.
@@ -50,9 +51,9 @@ struct Pattern {
     /// The rewritten source (see [`fast_classes`]).
     source: String,
     target: Target,
-    /// Whether the automaton holds literals every match contains; if not, the pattern runs on
-    /// every block.
-    anchored: bool,
+    /// How many anchor sets the automaton holds for it (see [`super::anchor`]); with none, the
+    /// pattern runs on every block.
+    sets: u8,
     /// `None` if compiling failed, which validation at load time rules out for user rulesets
     /// and a test rules out for the embedded ones.
     regex: OnceLock<Option<Regex>>,
@@ -112,19 +113,32 @@ impl MatcherBuilder {
             .parse(&source)
             .map_err(|e| e.to_string())?;
         let n = self.patterns.len();
-        let anchors = super::anchor::anchors(&hir);
-        let anchored = anchors.is_some();
-        for lit in anchors.into_iter().flatten() {
-            // Anchors come from a pattern parsed as UTF-8 text, so each is valid UTF-8 unless a
-            // byte class split a character; such a set is simply not used.
-            if let Ok(lit) = String::from_utf8(lit) {
-                self.add_string(lit, Owner::Anchor(n));
+        // Literals come from a pattern parsed as UTF-8 text, so each is valid UTF-8 unless a
+        // byte class split a character; a set with such a literal is not used.
+        let sets: Vec<Vec<String>> = super::anchor::anchors(&hir)
+            .into_iter()
+            .filter_map(|set| {
+                set.into_iter()
+                    .map(String::from_utf8)
+                    .collect::<Result<_, _>>()
+                    .ok()
+            })
+            .collect();
+        for (k, set) in sets.iter().enumerate() {
+            for lit in set {
+                self.add_string(
+                    lit.clone(),
+                    Owner::Anchor {
+                        pattern: n,
+                        set: u8::try_from(k).unwrap_or(u8::MAX),
+                    },
+                );
             }
         }
         self.patterns.push(Pattern {
             source,
             target,
-            anchored,
+            sets: u8::try_from(sets.len()).unwrap_or(0),
             regex: OnceLock::new(),
         });
         Ok(())
@@ -277,8 +291,9 @@ impl Matcher {
                 .then(|| (bi, range.start - base..range.end - base))
         };
         let text = joined.as_str();
-        // For each anchored pattern, the blocks where one of its anchors occurs, in order.
-        let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); self.patterns.len()];
+        // For each anchored pattern, the blocks where one of its anchors occurs, in order, with
+        // the mask of its anchor sets seen there.
+        let mut wanted: Vec<Vec<(usize, u8)>> = vec![Vec::new(); self.patterns.len()];
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
             let pat = m.pattern().as_usize();
@@ -289,12 +304,15 @@ impl Matcher {
             let last_char = text[s..e].chars().next_back();
             for &owner in &self.owners[pat] {
                 let (target, prefix) = match owner {
-                    Owner::Anchor(n) => {
-                        // An anchor is any substring of a match: no boundary applies.
-                        if let Some((bi, _)) = place(s..e)
-                            && wanted[n].last() != Some(&bi)
-                        {
-                            wanted[n].push(bi);
+                    Owner::Anchor { pattern, set } => {
+                        // An anchor is any substring of a match: no boundary applies. Matches
+                        // arrive in text order, so a block's entry is the last one if any.
+                        if let Some((bi, _)) = place(s..e) {
+                            let seen = &mut wanted[pattern];
+                            match seen.last_mut() {
+                                Some((b, mask)) if *b == bi => *mask |= 1 << set,
+                                _ => seen.push((bi, 1 << set)),
+                            }
                         }
                         continue;
                     }
@@ -325,15 +343,21 @@ impl Matcher {
         // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
         // literal prefilter and DFA. An anchored pattern runs only on its candidate blocks.
         for (n, pattern) in self.patterns.iter().enumerate() {
-            if pattern.anchored && wanted[n].is_empty() {
+            let all_sets = u8::try_from((1u16 << pattern.sets) - 1).unwrap_or(u8::MAX);
+            let mut blocks_to_run = wanted[n]
+                .iter()
+                .filter(|(_, mask)| *mask == all_sets)
+                .map(|(bi, _)| *bi)
+                .peekable();
+            if pattern.sets > 0 && blocks_to_run.peek().is_none() {
                 continue;
             }
             let Some(re) = pattern.regex() else {
                 continue;
             };
             let target = pattern.target;
-            if pattern.anchored {
-                for &bi in &wanted[n] {
+            if pattern.sets > 0 {
+                for bi in blocks_to_run {
                     for m in re.find_iter(blocks[bi]) {
                         if !m.is_empty() {
                             out[bi].push(Hit {
