@@ -245,8 +245,25 @@ impl std::fmt::Debug for Matcher {
 /// full stop and line breaks, which no pattern's gap classes or `.` cross.
 const SEPARATOR: &str = "\n.\n";
 
-fn is_word(c: Option<char>) -> bool {
-    c.is_some_and(char::is_alphanumeric)
+/// Whether the character starting at byte `at` of `text` is a word character.
+fn word_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[at..].chars().next().is_some_and(char::is_alphanumeric),
+    }
+}
+
+/// Whether the character ending at byte `at` of `text` is a word character.
+fn word_before(text: &str, at: usize) -> bool {
+    match at.checked_sub(1).map(|i| text.as_bytes()[i]) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric),
+    }
 }
 
 impl Matcher {
@@ -294,25 +311,37 @@ impl Matcher {
         // For each anchored pattern, the blocks where one of its anchors occurs, in order, with
         // the mask of its anchor sets seen there.
         let mut wanted: Vec<Vec<(usize, u8)>> = vec![Vec::new(); self.patterns.len()];
+        // The block of the previous match: overlapping matches arrive in order of their end, so
+        // it almost always holds the next one too, and the binary search is rarely needed.
+        let mut current = 0;
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
-            let pat = m.pattern().as_usize();
-            let before = text[..s].chars().next_back();
-            let first_char = text[s..e].chars().next();
-            let starts_word = !(is_word(first_char) && is_word(before));
-            let after = text[e..].chars().next();
-            let last_char = text[s..e].chars().next_back();
-            for &owner in &self.owners[pat] {
+            let bi = if starts[current] <= s && starts.get(current + 1).is_none_or(|&n| s < n) {
+                current
+            } else {
+                match starts.partition_point(|&st| st <= s).checked_sub(1) {
+                    Some(bi) => bi,
+                    None => continue,
+                }
+            };
+            current = bi;
+            let base = starts[bi];
+            if e > base + blocks[bi].len() {
+                // Crosses into the separator: no phrase or anchor does.
+                continue;
+            }
+            let owners = &self.owners[m.pattern().as_usize()];
+            let starts_word = !(word_at(text, s) && word_before(text, s));
+            let mut ends_word = None;
+            for &owner in owners {
                 let (target, prefix) = match owner {
                     Owner::Anchor { pattern, set } => {
                         // An anchor is any substring of a match: no boundary applies. Matches
                         // arrive in text order, so a block's entry is the last one if any.
-                        if let Some((bi, _)) = place(s..e) {
-                            let seen = &mut wanted[pattern];
-                            match seen.last_mut() {
-                                Some((b, mask)) if *b == bi => *mask |= 1 << set,
-                                _ => seen.push((bi, 1 << set)),
-                            }
+                        let seen = &mut wanted[pattern];
+                        match seen.last_mut() {
+                            Some((b, mask)) if *b == bi => *mask |= 1 << set,
+                            _ => seen.push((bi, 1 << set)),
                         }
                         continue;
                     }
@@ -322,21 +351,22 @@ impl Matcher {
                     continue;
                 }
                 let end = if prefix {
+                    // Extends to the end of the word, which ends by the separator at the latest.
                     e + text[e..]
                         .find(|c: char| !c.is_alphanumeric())
                         .unwrap_or(text.len() - e)
-                } else if is_word(last_char) && is_word(after) {
+                } else if !*ends_word
+                    .get_or_insert_with(|| !(word_before(text, e) && word_at(text, e)))
+                {
                     continue;
                 } else {
                     e
                 };
-                if let Some((bi, range)) = place(s..end) {
-                    out[bi].push(Hit {
-                        target,
-                        range,
-                        from_pattern: false,
-                    });
-                }
+                out[bi].push(Hit {
+                    target,
+                    range: s - base..end - base,
+                    from_pattern: false,
+                });
             }
         }
         // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
