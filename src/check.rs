@@ -70,6 +70,8 @@ struct FirstHit {
 struct Heading {
     lower: String,
     lex_hits: Vec<SentenceHits>,
+    /// Which lexicons occur in it.
+    present: Vec<bool>,
 }
 
 /// Checks one document block by block, in reading order, keeping only document-level facts
@@ -164,6 +166,44 @@ impl<'r> Checker<'r> {
             }
             return;
         }
+        let lex_exceptions: Vec<(Target, Range<usize>)> = hits
+            .iter()
+            .filter(|h| matches!(h.target, Target::LexiconException(_)))
+            .map(|h| (h.target, h.range.clone()))
+            .collect();
+        let cancelled = |h: &Hit, l: LexId| {
+            any_overlapping(&lex_exceptions, &h.range, |t| {
+                *t == Target::LexiconException(l)
+            })
+        };
+        // Sentences matter only around a rule hit, for a lexicon's first place, in a heading, and
+        // where a caveat could be disclosed. Any other block (most of a long page: lexicon words
+        // such as "may" or "doctor" and nothing else) only adds to the lexicon counts.
+        let mut present = vec![false; self.rules.lexicons.len()];
+        let mut needs_sentences = heading_like;
+        for h in hits {
+            match h.target {
+                Target::Rule(_) => needs_sentences = true,
+                Target::Lexicon(l) if !cancelled(h, l) => {
+                    present[l] = true;
+                    needs_sentences |= self.first_lex[l].is_none();
+                }
+                _ => {}
+            }
+        }
+        if !needs_sentences && !self.could_disclose(&present) {
+            if own {
+                for h in hits {
+                    if let Target::Lexicon(l) = h.target
+                        && !block.lower[h.range.start..].starts_with(' ')
+                        && !cancelled(h, l)
+                    {
+                        self.lex_count[l] += 1;
+                    }
+                }
+            }
+            return;
+        }
         let sentences = segment::sentences(block);
         let mut scan = BlockScan {
             block,
@@ -171,11 +211,6 @@ impl<'r> Checker<'r> {
             rule_exceptions: Vec::new(),
             sentences,
         };
-        let lex_exceptions: Vec<(Target, Range<usize>)> = hits
-            .iter()
-            .filter(|h| matches!(h.target, Target::LexiconException(_)))
-            .map(|h| (h.target, h.range.clone()))
-            .collect();
         let mut rule_hits = Vec::new();
         for h in hits {
             let Some(si) = sentence_of(&scan.sentences, &h.range) else {
@@ -183,10 +218,7 @@ impl<'r> Checker<'r> {
             };
             match h.target {
                 Target::Lexicon(l) => {
-                    let cancelled = any_overlapping(&lex_exceptions, &h.range, |t| {
-                        *t == Target::LexiconException(l)
-                    });
-                    if cancelled {
+                    if cancelled(h, l) {
                         continue;
                     }
                     scan.lex_hits[si].push((l, h.range.clone()));
@@ -242,11 +274,31 @@ impl<'r> Checker<'r> {
             }
         }
         if heading_like {
+            let mut present = vec![false; self.rules.lexicons.len()];
+            for (l, _) in scan.lex_hits.iter().flatten() {
+                present[*l] = true;
+            }
             self.heading = Some(Heading {
                 lower: block.lower.clone(),
                 lex_hits: scan.lex_hits,
+                present,
             });
         }
+    }
+
+    /// Whether a block holding the lexicons in `present` might disclose a caveat not disclosed
+    /// yet: some `present-if` group has all its lexicons in the block or its section heading.
+    fn could_disclose(&self, present: &[bool]) -> bool {
+        let heading = self.heading.as_ref();
+        self.rules.rules.iter().enumerate().any(|(idx, rule)| {
+            rule.category == Category::MissingCaveat
+                && !self.disclosed[idx]
+                && rule.present_if.iter().any(|group| {
+                    group
+                        .iter()
+                        .all(|&l| present[l] || heading.is_some_and(|h| h.present[l]))
+                })
+        })
     }
 
     /// Ends the document — followed by a shared `footer` (see [`check_with_footer`]), if any —
