@@ -303,23 +303,27 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
             rules.push(rule);
         }
     }
-    if !ctx.errors.is_empty() {
-        return Err(ctx.errors);
-    }
-    match mb.build(validate) {
-        Ok(m) => Ok((rules, lexicons, m)),
-        Err((pattern, message)) => {
-            let at = pattern.and_then(|n| ctx.pattern_spans.get(n).cloned());
-            Err(vec![RulesetError {
-                source: at.as_ref().map_or(0, |(src, _)| *src),
-                span: at.map(|(_, span)| span),
-                message: if pattern.is_some() {
-                    format!("invalid regex: {message}")
-                } else {
-                    message
-                },
-            }])
-        }
+    // Built even when other errors were found, so that regex errors are reported with them.
+    let built = mb.build(validate && ctx.errors.is_empty());
+    match built {
+        Ok(m) if ctx.errors.is_empty() => Ok((rules, lexicons, m)),
+        Ok(_) => Err(ctx.errors),
+        Err(errors) => Err(ctx
+            .errors
+            .into_iter()
+            .chain(errors.into_iter().map(|(pattern, message)| {
+                let at = pattern.and_then(|n| ctx.pattern_spans.get(n).cloned());
+                RulesetError {
+                    source: at.as_ref().map_or(0, |(src, _)| *src),
+                    span: at.map(|(_, span)| span),
+                    message: if pattern.is_some() {
+                        format!("invalid regex: {message}")
+                    } else {
+                        message
+                    },
+                }
+            }))
+            .collect()),
     }
 }
 
@@ -420,10 +424,8 @@ fn add_patterns(
                 continue;
             }
         };
-        match mb.pattern(&expanded, target) {
-            Ok(()) => ctx.pattern_spans.push((src, p.span())),
-            Err(e) => ctx.err(src, p.span(), format!("invalid regex: {e}")),
-        }
+        mb.pattern(&expanded, target);
+        ctx.pattern_spans.push((src, p.span()));
         // A rule pattern inherits the exceptions of the lexicons it interpolates, so that
         // "{unapproved-condition}" does not match inside "trauma-informed".
         if let Target::Rule(rule) = target {

@@ -11,7 +11,7 @@
 use super::phrase::PhraseSpec;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -105,43 +105,15 @@ impl MatcherBuilder {
 
     /// # Errors
     /// The regex error, when the pattern does not compile.
-    pub fn pattern(&mut self, pattern: &str, target: Target) -> Result<(), String> {
-        // Syntax only: the regex itself is compiled on first need (or by `build` when asked to
-        // validate everything).
-        let source = fast_classes(pattern);
-        let hir = regex_syntax::Parser::new()
-            .parse(&source)
-            .map_err(|e| e.to_string())?;
-        let n = self.patterns.len();
-        // Literals come from a pattern parsed as UTF-8 text, so each is valid UTF-8 unless a
-        // byte class split a character; a set with such a literal is not used.
-        let sets: Vec<Vec<String>> = super::anchor::anchors(&hir)
-            .into_iter()
-            .filter_map(|set| {
-                set.into_iter()
-                    .map(String::from_utf8)
-                    .collect::<Result<_, _>>()
-                    .ok()
-            })
-            .collect();
-        for (k, set) in sets.iter().enumerate() {
-            for lit in set {
-                self.add_string(
-                    lit.clone(),
-                    Owner::Anchor {
-                        pattern: n,
-                        set: u8::try_from(k).unwrap_or(u8::MAX),
-                    },
-                );
-            }
-        }
+    pub fn pattern(&mut self, pattern: &str, target: Target) {
+        // Parsed (for syntax errors and anchors) by `build`, all patterns in parallel; compiled
+        // on first need, or by `build` when asked to validate everything.
         self.patterns.push(Pattern {
-            source,
+            source: fast_classes(pattern),
             target,
-            sets: u8::try_from(sets.len()).unwrap_or(0),
+            sets: 0,
             regex: OnceLock::new(),
         });
-        Ok(())
     }
 
     /// Builds the automaton. With `validate`, every pattern is also compiled now, so that one
@@ -149,16 +121,62 @@ impl MatcherBuilder {
     /// it, patterns compile on first need (start-up is then mostly the automaton).
     ///
     /// # Errors
-    /// When the automaton or, with `validate`, a regex cannot be built (size limits): the
-    /// message, and which pattern (in the order added) if it was one.
-    pub fn build(self, validate: bool) -> Result<Matcher, (Option<usize>, String)> {
+    /// Every pattern that does not parse, else the automaton or, with `validate`, a regex that
+    /// cannot be built (size limits): each message with the pattern (in the order added) if it
+    /// was one.
+    pub fn build(mut self, validate: bool) -> Result<Matcher, Vec<(Option<usize>, String)>> {
+        // Parsing the patterns (lexicon interpolation makes them long) was the largest part of
+        // start-up; they are independent.
+        let parsed: Vec<Result<Vec<Vec<String>>, String>> = self
+            .patterns
+            .par_iter()
+            .map(|p| {
+                let hir = regex_syntax::Parser::new()
+                    .parse(&p.source)
+                    .map_err(|e| e.to_string())?;
+                // Literals come from a pattern parsed as UTF-8 text, so each is valid UTF-8
+                // unless a byte class split a character; a set with such a literal is not used.
+                Ok(super::anchor::anchors(&hir)
+                    .into_iter()
+                    .filter_map(|set| {
+                        set.into_iter()
+                            .map(String::from_utf8)
+                            .collect::<Result<_, _>>()
+                            .ok()
+                    })
+                    .collect())
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for (n, result) in parsed.into_iter().enumerate() {
+            match result {
+                Ok(sets) => {
+                    for (k, set) in sets.iter().enumerate() {
+                        for lit in set {
+                            self.add_string(
+                                lit.clone(),
+                                Owner::Anchor {
+                                    pattern: n,
+                                    set: u8::try_from(k).unwrap_or(u8::MAX),
+                                },
+                            );
+                        }
+                    }
+                    self.patterns[n].sets = u8::try_from(sets.len()).unwrap_or(0);
+                }
+                Err(message) => errors.push((Some(n), message)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             // Builds in a fraction of the DFA's time (start-up) and, measured on 64 MB of copy,
             // searches no slower for this many overlapping short phrases.
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&self.strings)
-            .map_err(|e| (None, format!("cannot build the phrase automaton: {e}")))?;
+            .map_err(|e| vec![(None, format!("cannot build the phrase automaton: {e}"))])?;
         let matcher = Matcher {
             ac,
             owners: self.owners,
@@ -168,17 +186,34 @@ impl MatcherBuilder {
         if validate {
             matcher
                 .compile_all()
-                .map_err(|(n, message)| (Some(n), message))?;
+                .map_err(|(n, message)| vec![(Some(n), message)])?;
         }
         Ok(matcher)
     }
 }
 
 /// Compiles a pattern already rewritten by [`fast_classes`].
-fn compile_regex(p: &str) -> Result<Regex, regex::Error> {
+fn compile_regex(p: &str) -> Result<Regex, String> {
     // Case-sensitive over lower-cased text with lower-cased literals: Unicode case folding of
-    // every literal and class made compilation several times slower for no gain.
-    RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).build()
+    // every literal and class made compilation several times slower for no gain. Only the lazy
+    // DFA and the PikeVM are built: the engines that help short anchored searches (one-pass DFA,
+    // backtracker, eager full DFA) cost compile time, and most patterns compile per run.
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .onepass(false)
+                .backtrack(false)
+                .dfa(false),
+        )
+        .build(p)
+        .map_err(|e| match e.size_limit() {
+            Some(limit) => format!("compiled pattern exceeds size limit of {limit} bytes"),
+            None => match std::error::Error::source(&e) {
+                Some(cause) => format!("{e}: {cause}"),
+                None => e.to_string(),
+            },
+        })
 }
 
 /// A word character for patterns: ASCII letters, digits, `_`, and any non-ASCII character.
@@ -186,25 +221,55 @@ fn compile_regex(p: &str) -> Result<Regex, regex::Error> {
 /// (é, ï), a symbol or an emoji — all fine as word characters.
 const WORD_CLASS: &str = r"(?-i:[0-9A-Za-z_\x{80}-\x{10FFFF}])";
 const NON_WORD_CLASS: &str = r"(?-i:[^0-9A-Za-z_\x{80}-\x{10FFFF}])";
+/// The same inside a `[...]` class, where a group cannot stand: a nested class.
+const WORD_SET: &str = r"[0-9A-Za-z_\x{80}-\x{10FFFF}]";
+const NON_WORD_SET: &str = r"[^0-9A-Za-z_\x{80}-\x{10FFFF}]";
 
 /// Lower-cases a pattern's literals (documents are matched lower-cased) and rewrites Unicode
-/// `\w`, `\W`, `\b` and `\B` into cheap equivalents. Unicode word classes
+/// `\w`, `\W`, `\d`, `\D`, `\b` and `\B` into cheap equivalents. Unicode word classes
 /// compile into very large automata (most of start-up time went there) and a Unicode `\b` keeps
 /// the regex engine off its DFAs (most of the scanning time); on normalised text the ASCII forms
 /// plus "non-ASCII is a letter" match the same words.
 fn fast_classes(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars();
+    // Depth of `[...]` classes, and where the current one's members start: a `]` right there is
+    // a member, not the end. Inside a class a rewrite must be a nested class, not a group.
+    let mut depth = 0usize;
+    let mut members_start = None;
     while let Some(c) = chars.next() {
         if c != '\\' {
-            out.extend(c.to_lowercase());
+            match c {
+                '[' => {
+                    depth += 1;
+                    out.push('[');
+                    if chars.clone().next() == Some('^') {
+                        chars.next();
+                        out.push('^');
+                    }
+                    members_start = Some(out.len());
+                }
+                ']' if depth > 0 && members_start != Some(out.len()) => {
+                    depth -= 1;
+                    out.push(']');
+                }
+                _ => out.extend(c.to_lowercase()),
+            }
             continue;
         }
+        let in_class = depth > 0;
         match chars.next() {
-            Some('w') => out.push_str(WORD_CLASS),
-            Some('W') => out.push_str(NON_WORD_CLASS),
-            Some('b') => out.push_str(r"(?-u:\b)"),
-            Some('B') => out.push_str(r"(?-u:\B)"),
+            Some('w') => out.push_str(if in_class { WORD_SET } else { WORD_CLASS }),
+            Some('W') => out.push_str(if in_class {
+                NON_WORD_SET
+            } else {
+                NON_WORD_CLASS
+            }),
+            // Unicode `\d` is hundreds of ranges; copy writes ASCII digits.
+            Some('d') => out.push_str("[0-9]"),
+            Some('D') => out.push_str("[^0-9]"),
+            Some('b') if !in_class => out.push_str(r"(?-u:\b)"),
+            Some('B') if !in_class => out.push_str(r"(?-u:\B)"),
             Some(other) => {
                 out.push('\\');
                 out.push(other);
@@ -275,7 +340,7 @@ impl Matcher {
         // Compiling the patterns is most of the remaining start-up time; they are independent.
         self.patterns.par_iter().enumerate().try_for_each(|(n, p)| {
             if p.regex.get().is_none() {
-                let re = compile_regex(&p.source).map_err(|e| (n, e.to_string()))?;
+                let re = compile_regex(&p.source).map_err(|e| (n, e))?;
                 let _ = p.regex.set(Some(re));
             }
             Ok(())
@@ -430,6 +495,15 @@ mod fast_classes_tests {
             fast_classes(r"\bcure\w*\.\\w"),
             r"(?-u:\b)cure(?-i:[0-9A-Za-z_\x{80}-\x{10FFFF}])*\.\\w"
         );
+        assert_eq!(fast_classes(r"\d{1,3}\D"), "[0-9]{1,3}[^0-9]");
+        // Inside a class, a nested class rather than a group (which would add `(`, `?`, `:`).
+        assert_eq!(
+            fast_classes(r"[\w,]+[]A]"),
+            r"[[0-9A-Za-z_\x{80}-\x{10FFFF}],]+[]a]"
+        );
+        let re = super::compile_regex(&fast_classes(r"^[\w,]+$")).expect("compiles");
+        assert!(re.is_match("kétamine,ok"));
+        assert!(!re.is_match("a(b)"));
         assert_eq!(fast_classes(r"FDA\p{Lu}\x{2019}"), r"fda\p{Lu}\x{2019}");
         let re = super::compile_regex(&fast_classes(r"\b(\w+ ){0,2}traitement")).expect("compiles");
         assert!(re.is_match("le nouveau traitement"));

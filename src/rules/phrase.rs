@@ -23,6 +23,17 @@ const MAX_COMBINED_SEPARATORS: usize = 3;
 /// agree), returning the lower-cased form.
 #[must_use]
 pub fn normalise(text: &str) -> String {
+    // Most phrases are plain lower-case ASCII words with single spaces, which normalise to
+    // themselves lower-cased; the builder is for the rest (quotes, dashes, odd spacing).
+    let plain = text
+        .bytes()
+        .all(|b| (b.is_ascii_graphic() && b != b'`') || b == b' ')
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ");
+    if plain {
+        return text.to_ascii_lowercase();
+    }
     let mut b = ProseBuilder::new();
     b.text(text, 0);
     b.end_block(BlockKind::Paragraph);
@@ -129,6 +140,25 @@ pub fn to_regex(spec: &PhraseSpec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_phrases_normalise_as_prose_does() {
+        for text in [
+            "Game-Changer",
+            "fda approved",
+            "it's",
+            "a  b",
+            " x",
+            "`q`",
+            "100%",
+        ] {
+            let mut b = ProseBuilder::new();
+            b.text(text, 0);
+            b.end_block(BlockKind::Paragraph);
+            let prose = b.finish().pop().map(|blk| blk.lower).unwrap_or_default();
+            assert_eq!(normalise(text), prose, "{text:?}");
+        }
+    }
 
     #[test]
     fn hyphenated_phrase_has_three_spellings() {
