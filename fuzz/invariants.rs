@@ -4,7 +4,9 @@
 //!
 //! For any text in any format: checking does not panic; every finding's span and context lie
 //! inside the source and on character boundaries; the line and column reported for a span agree
-//! with a naive count from the start of the text; applying every safe fix (until nothing changes,
+//! with a naive count from the start of the text; the streamed check (blocks fed to the checker as
+//! the extractor finishes them, as the binary does) finds exactly what the whole-document check
+//! finds; applying every safe fix (until nothing changes,
 //! as `--fix` does) gives text that a second pass finds nothing fixable in.
 
 use claimlint::check::{self, Finding};
@@ -71,6 +73,12 @@ pub fn assert_invariants(format: Format, text: &str) {
     let rules = rules();
     let findings = check::check(rules, format, text);
     check_findings(text, &findings, rules.rules.len());
+
+    // The binary streams: blocks go to the checker as the extractor finishes them. It must
+    // decide exactly as the whole-document check does.
+    let mut checker = check::Checker::new(rules, &|_| true);
+    let _ = claimlint::extract::extract_to(format, text, &mut |b| checker.feed(b));
+    assert_eq!(checker.finish(&[]), findings, "streamed check differs");
 
     // `--fix` (safe fixes only), then a second pass: nothing fixable may be left. Each fix must
     // also produce text that itself keeps the span invariants.
