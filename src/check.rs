@@ -8,6 +8,9 @@
 //! document: triggered by a topic the page names often enough, satisfied by one sentence anywhere
 //! (read together with its section heading) that has every lexicon of one of their `present-if`
 //! groups, unless a negator governs the disclosure.
+//!
+//! A document is decided block by block as its extractor produces them ([`Checker`]), keeping
+//! only document-level facts between chunks, so memory does not grow with the file's prose.
 
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
@@ -29,7 +32,8 @@ pub struct Finding {
     pub context: Range<usize>,
 }
 
-/// Bytes of prose scanned in one pass (see `scan`).
+/// Bytes of prose scanned in one pass, and held before a streamed chunk is decided (see
+/// [`Checker`]).
 const SCAN_CHUNK: usize = 1 << 20;
 
 /// Most words a negator may stand before the claim it governs ("not a proven miracle").
@@ -125,9 +129,12 @@ impl<'r> Checker<'r> {
     }
 
     fn flush(&mut self) {
-        let blocks = std::mem::take(&mut self.pending);
+        let mut blocks = std::mem::take(&mut self.pending);
         self.pending_bytes = 0;
         self.blocks(&blocks, true);
+        // The next chunk reuses the vector's room.
+        blocks.clear();
+        self.pending = blocks;
     }
 
     /// Decides `blocks` (in reading order), the document's own (`own`) or a shared footer's.
