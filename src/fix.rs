@@ -15,8 +15,8 @@
 //!   changer`): such a finding gets no fix, because any edit would break or drop the markup.
 //! - Overlapping edits are resolved deterministically: the earliest wins, then the longest, then
 //!   the rule's load order; the others are dropped. Insertions at one point are all kept, in rule order.
-//! - After applying, the text is checked again and the loop repeats (at most [`MAX_PASSES`]
-//!   times) until nothing fixable is left, so a second `--fix` changes nothing. A caveat is
+//! - After applying, the text is checked again and the loop repeats until nothing fixable is
+//!   left (or a text comes back, or [`MAX_PASSES`]), so a second `--fix` changes nothing. A caveat is
 //!   inserted once per run at most, even if the page still misses it (say, it ends inside an
 //!   unclosed code fence).
 //! - Writes are atomic: a temporary file in the same directory, fsync, rename, with the file's
@@ -38,8 +38,12 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// Most fix-and-recheck rounds per file. Real pages settle in one or two.
-pub const MAX_PASSES: usize = 8;
+/// Most fix-and-recheck rounds per file. Real pages settle in one or two, but each round fixes
+/// one finding per category per sentence (findings are reported that way), so a sentence that
+/// repeats a phrase many times needs as many rounds — the fuzzer found one with twelve "game
+/// changer"s that eight rounds left half-fixed. The ceiling only guards against fixes that never
+/// settle, and a round that brings back an earlier text stops the loop at once.
+pub const MAX_PASSES: usize = 1000;
 
 /// One text edit: replace `range` of the source with `text` (an empty range inserts).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,9 +323,11 @@ pub fn fix_text(
     let mut findings = findings;
     let mut applied = 0;
     let mut inserted: Vec<usize> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for _ in 0..MAX_PASSES {
         let es = edits(rules, format, &cur, &findings, unsafe_fixes, &inserted);
-        if es.is_empty() {
+        // A text seen before means the fixes cycle: stop rather than go round again.
+        if es.is_empty() || !seen.insert(hash_of(&cur)) {
             break;
         }
         for e in &es {
@@ -338,6 +344,13 @@ pub fn fix_text(
         applied,
         remaining: findings,
     }
+}
+
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {

@@ -416,3 +416,32 @@ fn a_second_fix_changes_nothing_on_the_corpus() {
     assert!(files_fixed(false) >= 5, "{changed:?}");
     assert!(files_fixed(true) > files_fixed(false), "{changed:?}");
 }
+
+#[test]
+fn a_sentence_repeating_a_phrase_is_fixed_in_one_run() {
+    // One fix per category per sentence per round (findings are reported that way): twelve
+    // repeats need twelve rounds, more than the old ceiling of eight (found by the fuzzer).
+    let sentence = format!("It is {}here.\n", "groundbreaking and ".repeat(12));
+    let dir = tree(&[("page.txt", &sentence)]);
+    let out = check(
+        dir.path(),
+        &["--fix", "--format", "concise", "page.txt"],
+        None,
+    );
+    assert_eq!(
+        read(dir.path(), "page.txt"),
+        format!("It is {}here.\n", "new and ".repeat(12))
+    );
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    // A second run has nothing left to change.
+    let again = check(
+        dir.path(),
+        &["--fix", "--format", "concise", "page.txt"],
+        None,
+    );
+    assert_eq!(code(&again), 0);
+    assert_eq!(
+        read(dir.path(), "page.txt"),
+        format!("It is {}here.\n", "new and ".repeat(12))
+    );
+}
