@@ -117,8 +117,19 @@ fn check_5kb(bencher: Bencher, format: Format) {
         .bench(|| check::check(rules, format, divan::black_box(&text)));
 }
 
-/// Compiling the built-in rulesets: paid once per process.
+/// Compiling the built-in rulesets: paid once per process (patterns themselves compile lazily).
 #[divan::bench(sample_count = 10)]
 fn compile_builtin_rulesets() -> RuleSet {
     RuleSet::compile(builtin::sources()).expect("built-in rulesets")
+}
+
+/// The cold path of one CLI run on a 5 KB page: compiling the rulesets, then the first check,
+/// which compiles the patterns that page needs (they compile lazily, on first need).
+#[divan::bench(sample_count = 10)]
+fn compile_and_first_check_5kb(bencher: Bencher) {
+    let text = corpus(Format::Text, 5 * 1024);
+    bencher.bench(|| {
+        let rules = RuleSet::compile(builtin::sources()).expect("built-in rulesets");
+        check::check(&rules, Format::Text, divan::black_box(&text))
+    });
 }
