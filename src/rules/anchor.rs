@@ -179,9 +179,22 @@ fn required_one(hir: &Hir) -> Option<AnchorSet> {
     }
 }
 
-/// How selective a set is: its shortest literal (short literals such as "is" occur everywhere).
+/// How selective a set is: its least selective literal, by length (short literals such as "is"
+/// occur everywhere), with digits and punctuation counting triple: "%" is rarer in copy than
+/// any three letters.
 fn score(set: &[Vec<u8>]) -> usize {
-    set.iter().map(Vec::len).min().unwrap_or(0)
+    let weight = |lit: &Vec<u8>| -> usize {
+        lit.iter()
+            .map(|&b| {
+                if b.is_ascii_lowercase() || b == b' ' {
+                    1
+                } else {
+                    3
+                }
+            })
+            .sum()
+    };
+    set.iter().map(weight).min().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -234,6 +247,15 @@ mod tests {
         assert_eq!(
             of(r"(?:miracle|wonder)+ drug"),
             [vec!["miracle", "wonder"], vec![" drug"]]
+        );
+    }
+
+    #[test]
+    fn punctuation_counts_as_rare() {
+        // "% " would lose to any three letters on length alone; "%" is rare in copy.
+        assert_eq!(
+            of(r"[0-9]+ ?(%|percent) (\w+ ){0,2}(success|response)"),
+            [vec!["response", "success"], vec!["% ", "percent "]]
         );
     }
 
