@@ -134,6 +134,9 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
+/// Length from which a block is cut at the next sentence end (see [`ProseBuilder::text`]).
+pub const SPLIT_BLOCK_BYTES: usize = 256 * 1024;
+
 /// Whether [`fold`] keeps this ASCII byte as it is: printable, not whitespace, not a backtick.
 fn keeps_ascii(b: u8) -> bool {
     b.is_ascii_graphic() && b != b'`'
@@ -233,6 +236,15 @@ impl ProseBuilder {
             if run > 0 {
                 self.cur.push_ascii_run(&text[i..i + run], src_start + i);
                 i += run;
+                if self.cur.text.len() >= SPLIT_BLOCK_BYTES
+                    && self.cur.text.ends_with(['.', '!', '?'])
+                    && bytes.get(i).is_some_and(u8::is_ascii_whitespace)
+                {
+                    // A paragraph this long (a page on one line, a text dump) is cut after a
+                    // sentence-ending stop, so that it can be checked and dropped a piece at a
+                    // time; real paragraphs are a few hundred bytes.
+                    self.end_block(BlockKind::Paragraph);
+                }
                 continue;
             }
             // `i` is on a character boundary: everything before it was whole ASCII runs or
@@ -373,6 +385,30 @@ mod tests {
         assert_eq!(blocks[0].text, "groundbreaking & new");
         assert_eq!(&src[blocks[0].source_range(0..14)], "ground&shy;breaking");
         assert_eq!(&src[blocks[0].source_range(15..16)], "&amp;");
+    }
+
+    #[test]
+    fn a_huge_paragraph_is_cut_after_sentence_ends() {
+        let sentence = "Our clinic is open on weekdays. ";
+        let src = sentence.repeat(SPLIT_BLOCK_BYTES / sentence.len() * 3);
+        let blocks = build(|b| b.text(&src, 0));
+        assert!(blocks.len() >= 3, "{} blocks", blocks.len());
+        let mut expected_start = 0;
+        for b in &blocks {
+            assert!(
+                b.text.ends_with("weekdays."),
+                "{:?}",
+                &b.text[b.text.len() - 20..]
+            );
+            assert!(b.text.len() <= SPLIT_BLOCK_BYTES + sentence.len());
+            // Each piece maps back to its own stretch of the source, in order.
+            let r = b.source_range(0..b.text.len());
+            assert_eq!(&src[r.clone()], b.text);
+            assert!(r.start >= expected_start);
+            expected_start = r.end;
+        }
+        let total: usize = blocks.iter().map(|b| b.text.len() + 1).sum();
+        assert_eq!(total, src.len());
     }
 
     #[test]

@@ -440,8 +440,14 @@ fn push_raw(
             Piece::Entity(_, text) => rebuilt.push_str(text),
         }
     }
-    // The tokenizer normalises line endings (and a few odd characters); compare on that basis.
-    if normalise_newlines(&rebuilt) != normalise_newlines(&decoded) {
+    // The tokenizer normalises line endings (and a few odd characters); compare on that basis
+    // (without copying when there is no carriage return: a text token can be a whole page).
+    let same = if rebuilt.contains('\r') || decoded.contains('\r') {
+        normalise_newlines(&rebuilt) == normalise_newlines(&decoded)
+    } else {
+        rebuilt == *decoded
+    };
+    if !same {
         b.decoded(&decoded, range);
         return;
     }

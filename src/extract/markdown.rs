@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{Comment, Extracted, emit_in_order};
+use super::{Comment, Extracted, emit_in_order, in_pieces};
 use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Front-matter keys whose values a reader sees (page title, search snippet).
@@ -260,10 +260,14 @@ impl<'s, 'k> Walk<'s, 'k> {
             return;
         }
         let src = self.src;
-        let b = self.builder();
         if src.get(range.clone()) == Some(text) {
-            b.text(text, range.start);
+            // In pieces, handing on what a very long paragraph is cut into as it goes.
+            for (at, piece) in in_pieces(text) {
+                self.builder().text(piece, range.start + at);
+                emit_in_order(&mut self.b, &mut self.side, false, self.sink);
+            }
         } else {
+            let b = self.builder();
             // An entity or a backslash escape: the text replaces its whole source range.
             b.decoded(text, range);
         }

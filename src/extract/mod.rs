@@ -66,6 +66,28 @@ pub fn extract_to(format: Format, src: &str, sink: &mut dyn FnMut(Block)) -> Vec
     }
 }
 
+/// Bytes of text given to a builder at a time by an extractor that can hand blocks on in between:
+/// a page on a single line then streams instead of being held as prose all at once.
+const TEXT_PIECE: usize = 64 * 1024;
+
+/// `text` in pieces of about [`TEXT_PIECE`] bytes, cut on character boundaries, each with its
+/// offset in `text`.
+fn in_pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= text.len() {
+            return None;
+        }
+        let mut end = (at + TEXT_PIECE).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let piece = (at, &text[at..end]);
+        at = end;
+        Some(piece)
+    })
+}
+
 /// Hands the finished blocks of a main builder and a side builder (alt text, attributes, front
 /// matter: blocks that sit inside the main text) to `sink` merged in source order, the main block
 /// first at equal offsets. Unless `all`, a block is held back while a block still being built

@@ -5,7 +5,7 @@
 //! punctuation followed by a capitalised line reads as a heading or label and ends a sentence;
 //! otherwise line breaks are soft (line-wrapped prose).
 
-use super::{Comment, Extracted};
+use super::{Comment, Extracted, in_pieces};
 use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Longest capitalised line, in words, read as an item of an unmarked list.
@@ -86,7 +86,7 @@ pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
                 }
                 None => kind = Some(BlockKind::Paragraph),
             }
-            b.text(trimmed, start + indent);
+            text_streamed(&mut b, trimmed, start + indent, sink);
         }
         prev_line = Some(trimmed);
     }
@@ -97,6 +97,17 @@ pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
         sink(block);
     }
     comments
+}
+
+/// Appends a line's text in pieces, handing on the blocks a very long line is cut into as they
+/// are finished, so that a file on one line is never held as prose all at once.
+fn text_streamed(b: &mut ProseBuilder, text: &str, start: usize, sink: &mut dyn FnMut(Block)) {
+    for (at, piece) in in_pieces(text) {
+        b.text(piece, start + at);
+        for block in b.finished().drain(..) {
+            sink(block);
+        }
+    }
 }
 
 /// Byte length of a list marker and the space after it, if the line starts with one.
@@ -235,7 +246,11 @@ fn is_heading_line(line: &str) -> bool {
     if line.ends_with(['.', ',', ';', '-', '(', '"', '\'']) {
         return false;
     }
-    let words: Vec<&str> = line.split_whitespace().collect();
+    // One word past the limit is enough to know; a page on one line has millions.
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .take(HEADING_MAX_WORDS + 1)
+        .collect();
     let capitalised = words
         .iter()
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
@@ -253,7 +268,11 @@ fn ends_sentence(prev: &str, next: &str) -> bool {
     if !next.chars().next().is_some_and(char::is_uppercase) {
         return false;
     }
-    let words: Vec<&str> = prev.split_whitespace().collect();
+    // Only short lines matter below: one word past the longer limit is enough to know.
+    let words: Vec<&str> = prev
+        .split_whitespace()
+        .take(HEADING_MAX_WORDS.max(LIST_ITEM_MAX_WORDS) + 1)
+        .collect();
     let capitalised = words
         .iter()
         .filter(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()))
