@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use html5gum::{DefaultEmitter, HtmlString, Span, StartTag, Token, Tokenizer};
 
-use super::{Comment, Extracted, emit_in_order};
+use super::{Comment, Extracted, emit_in_order, in_pieces};
 use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Elements whose content is not prose a reader sees. `noframe` is html5gum's spelling of
@@ -176,6 +176,8 @@ impl<'s, 'k> Walk<'s, 'k> {
             Token::EndTag(tag) => self.end(&tag.name),
             Token::String(text) => {
                 if !self.skipping() {
+                    let side = &mut self.side;
+                    let sink = &mut *self.sink;
                     push_raw(
                         &mut self.b,
                         &mut self.entities,
@@ -183,6 +185,7 @@ impl<'s, 'k> Walk<'s, 'k> {
                         span_range(text.span),
                         &text.value,
                         false,
+                        &mut |b| emit_in_order(b, side, false, sink),
                     );
                 }
             }
@@ -323,6 +326,7 @@ impl<'s, 'k> Walk<'s, 'k> {
                 range,
                 &value.value,
                 true,
+                &mut |_| {},
             );
             self.side.end_block(kind);
         }
@@ -415,7 +419,8 @@ enum Piece {
 }
 
 /// Pushes the raw source `src[range]` of a text token or attribute value, whose decoded value
-/// html5gum reported as `decoded`.
+/// html5gum reported as `decoded`. `handed` runs after each piece of a long literal run, so that
+/// the caller can hand on blocks a very long paragraph was cut into.
 fn push_raw(
     b: &mut ProseBuilder,
     entities: &mut EntityCache,
@@ -423,6 +428,7 @@ fn push_raw(
     range: Range<usize>,
     decoded: &[u8],
     attribute: bool,
+    handed: &mut dyn FnMut(&mut ProseBuilder),
 ) {
     let decoded = String::from_utf8_lossy(decoded);
     let Some(raw) = src.get(range.clone()) else {
@@ -433,19 +439,26 @@ fn push_raw(
         return;
     };
     let pieces = split_references(raw, range.start, attribute, entities);
-    let mut rebuilt = String::with_capacity(raw.len());
-    for piece in &pieces {
+    fn piece_text<'a>(src: &'a str, piece: &'a Piece) -> &'a str {
         match piece {
-            Piece::Literal(r) => rebuilt.push_str(&src[r.clone()]),
-            Piece::Entity(_, text) => rebuilt.push_str(text),
+            Piece::Literal(r) => &src[r.clone()],
+            Piece::Entity(_, text) => text,
         }
     }
-    // The tokenizer normalises line endings (and a few odd characters); compare on that basis
-    // (without copying when there is no carriage return: a text token can be a whole page).
-    let same = if rebuilt.contains('\r') || decoded.contains('\r') {
+    // The tokenizer normalises line endings (and a few odd characters); compare on that basis.
+    // Without a carriage return the pieces are compared in place: a text token can be a page.
+    let same = if raw.contains('\r') || decoded.contains('\r') {
+        let rebuilt: String = pieces.iter().map(|p| piece_text(src, p)).collect();
         normalise_newlines(&rebuilt) == normalise_newlines(&decoded)
     } else {
-        rebuilt == *decoded
+        let mut rest: &str = &decoded;
+        pieces.iter().all(|p| {
+            let t = piece_text(src, p);
+            rest.strip_prefix(t).is_some_and(|r| {
+                rest = r;
+                true
+            })
+        }) && rest.is_empty()
     };
     if !same {
         b.decoded(&decoded, range);
@@ -453,7 +466,12 @@ fn push_raw(
     }
     for piece in pieces {
         match piece {
-            Piece::Literal(r) => b.text(&src[r.clone()], r.start),
+            Piece::Literal(r) => {
+                for (at, text) in in_pieces(&src[r.clone()]) {
+                    b.text(text, r.start + at);
+                    handed(b);
+                }
+            }
             Piece::Entity(r, text) => b.decoded(&text, r),
         }
     }
