@@ -155,7 +155,16 @@ impl<'r> Checker<'r> {
                 .iter()
                 .map(|b| b.lower.as_str())
                 .collect();
-            let hits = self.rules.matcher.scan_blocks(&texts);
+            // A lexicon that only recognises caveat disclosures is not needed once they are all
+            // disclosed; its patterns (long "talk to your doctor" shapes) stop running.
+            let disclosed = &self.disclosed;
+            let skip = |t: Target| match t {
+                Target::Lexicon(l) => self.rules.disclosure_only[l]
+                    .as_ref()
+                    .is_some_and(|users| users.iter().all(|&r| disclosed[r])),
+                _ => false,
+            };
+            let hits = self.rules.matcher.scan_blocks(&texts, &skip);
             for (block, hits) in blocks[start..end].iter().zip(hits) {
                 self.block(block, &hits, own);
             }
@@ -787,6 +796,29 @@ examples.flag = ["Ketamine."]
         );
         // A heading gives its section the cue.
         assert!(ids("Ketamine helps.\n\nSide effects\n\n- Nausea\n- Dizziness\n").is_empty());
+    }
+
+    #[test]
+    fn lexicons_only_for_disclosures_are_known() {
+        let rules = rules();
+        let caveat = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "t/caveat")
+            .expect("rule");
+        let only =
+            |name: &str| rules.disclosure_only[rules.lexicon_id(name).expect("lexicon")].clone();
+        assert_eq!(only("risk"), Some(vec![caveat]));
+        assert_eq!(only("cue"), Some(vec![caveat]));
+        assert_eq!(only("drug"), None, "a trigger counts mentions");
+        assert_eq!(only("hedge"), None, "a qualifier");
+        assert_eq!(only("negation"), None, "a negator");
+        // Once disclosed, the rest of a long page no longer needs them; the result is unchanged.
+        let filler = "Parking is free behind the building.\n\n".repeat(SCAN_CHUNK / 20);
+        let src = format!(
+            "Ketamine helps. It can cause nausea.\n\n{filler}Ketamine can cause dizziness.\n"
+        );
+        assert!(streamed(&src).is_empty());
     }
 
     /// A document several scan chunks long, fed a block at a time as the binary does.

@@ -80,6 +80,9 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub lexicons: Vec<Lexicon>,
     pub(crate) matcher: Matcher,
+    /// For each lexicon used only to recognise caveat disclosures (`present-if`), the caveat
+    /// rules that use it: once all of them are disclosed, its hits can no longer change anything.
+    pub(crate) disclosure_only: Vec<Option<Vec<usize>>>,
 }
 
 struct Ctx<'a> {
@@ -154,6 +157,7 @@ impl RuleSet {
         let validate = sources != builtin::sources();
         match build(&parsed, validate) {
             Ok((rules, lexicons, matcher)) => Ok(Self {
+                disclosure_only: disclosure_only(&rules, lexicons.len()),
                 sources,
                 rules,
                 lexicons,
@@ -175,6 +179,36 @@ impl RuleSet {
 }
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
+
+/// See [`RuleSet::disclosure_only`]. Interpolation into a pattern is not a use: the pattern's
+/// regex holds the lexicon's phrases itself.
+fn disclosure_only(rules: &[Rule], lexicons: usize) -> Vec<Option<Vec<usize>>> {
+    let mut out: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); lexicons];
+    for (idx, rule) in rules.iter().enumerate() {
+        for &l in rule
+            .negated_by
+            .iter()
+            .chain(&rule.unless)
+            .chain(&rule.requires)
+            .chain(&rule.requires_document)
+            .chain(&rule.trigger)
+        {
+            out[l] = None;
+        }
+        for &l in rule.present_if.iter().flatten() {
+            if let Some(users) = &mut out[l] {
+                users.push(idx);
+            }
+        }
+    }
+    for entry in &mut out {
+        if entry.as_ref().is_some_and(Vec::is_empty) {
+            // Used by no rule at all: nothing to skip for.
+            *entry = None;
+        }
+    }
+    out
+}
 
 fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError>> {
     let mut ctx = Ctx {

@@ -354,13 +354,14 @@ impl Matcher {
         })
     }
 
-    /// Every match in each of `blocks` (lower-cased block texts), per block, sorted by start.
+    /// Every match in each of `blocks` (lower-cased block texts), per block, sorted by start;
+    /// the patterns of targets `skip` accepts are not run (their matches would not be used).
     ///
     /// The blocks are joined with a separator no phrase or pattern can cross, and each automaton
     /// and regex runs once over the whole document: run per block, the fixed cost of starting a
     /// search, times dozens of patterns, times thousands of short blocks, was most of the time.
     #[must_use]
-    pub fn scan_blocks(&self, blocks: &[&str]) -> Vec<Vec<Hit>> {
+    pub fn scan_blocks(&self, blocks: &[&str], skip: &dyn Fn(Target) -> bool) -> Vec<Vec<Hit>> {
         let mut joined =
             String::with_capacity(blocks.iter().map(|b| b.len() + SEPARATOR.len()).sum());
         let mut starts = Vec::with_capacity(blocks.len());
@@ -445,6 +446,9 @@ impl Matcher {
         // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
         // literal prefilter and DFA. An anchored pattern runs only on its candidate blocks.
         for (n, pattern) in self.patterns.iter().enumerate() {
+            if skip(pattern.target) {
+                continue;
+            }
             let all_sets = u8::try_from((1u16 << pattern.sets) - 1).unwrap_or(u8::MAX);
             let mut blocks_to_run = wanted[n]
                 .iter()
