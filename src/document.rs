@@ -168,7 +168,8 @@ struct BlockBuf {
 }
 
 impl BlockBuf {
-    fn push_char(&mut self, out: char, src: Range<usize>, exact: bool) {
+    /// Emits the whitespace seen before the text about to be pushed, as one space.
+    fn flush_space(&mut self) {
         if let Some(ws) = self.pending_space.take()
             && !self.text.is_empty()
             && !self.text.ends_with(' ')
@@ -178,6 +179,10 @@ impl BlockBuf {
             self.lower.push(' ');
             self.map.push(at, 1, ws.start, ws.len(), ws.len() == 1);
         }
+    }
+
+    fn push_char(&mut self, out: char, src: Range<usize>, exact: bool) {
+        self.flush_space();
         let at = self.text.len();
         self.text.push(out);
         self.lower.push(lower_same_len(out));
@@ -188,15 +193,7 @@ impl BlockBuf {
     /// Appends a run of ASCII characters that normalisation keeps as they are (see
     /// [`keeps_ascii`]): the common case, done a run at a time rather than a character at a time.
     fn push_ascii_run(&mut self, run: &str, src_start: usize) {
-        if let Some(ws) = self.pending_space.take()
-            && !self.text.is_empty()
-            && !self.text.ends_with(' ')
-        {
-            let at = self.text.len();
-            self.text.push(' ');
-            self.lower.push(' ');
-            self.map.push(at, 1, ws.start, ws.len(), ws.len() == 1);
-        }
+        self.flush_space();
         let at = self.text.len();
         self.text.push_str(run);
         self.lower.push_str(run);
