@@ -65,6 +65,14 @@ fn check_findings(text: &str, findings: &[Finding], rule_count: usize) {
     }
 }
 
+/// Reads `data` as a file of `format`, as the binary does, and asserts every invariant on it.
+/// Binary, UTF-16 and invalid UTF-8 input are per-file errors of the reader, never panics.
+pub fn assert_invariants_on_bytes(format: Format, data: &[u8]) {
+    if let Ok(file) = claimlint::source::SourceFile::from_bytes("fuzz", data.to_vec(), format) {
+        assert_invariants(format, &file.text);
+    }
+}
+
 /// Runs the whole pipeline on `text` read as `format` and asserts every invariant.
 ///
 /// # Panics

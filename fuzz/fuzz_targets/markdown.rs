@@ -3,7 +3,6 @@
 #![no_main]
 
 use claimlint::extract::Format;
-use claimlint::source::SourceFile;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../invariants.rs"]
@@ -16,9 +15,6 @@ fuzz_target!(
         invariants::rules();
     },
     |data: &[u8]| {
-    // The reader first: binary, UTF-16 and invalid UTF-8 are per-file errors, never panics.
-    if let Ok(file) = SourceFile::from_bytes("fuzz", data.to_vec(), Format::Markdown) {
-        invariants::assert_invariants(Format::Markdown, &file.text);
-    }
+        invariants::assert_invariants_on_bytes(Format::Markdown, data);
     }
 );

@@ -606,6 +606,13 @@ mod tests {
             .collect()
     }
 
+    fn kinds(ex: &Extracted) -> Vec<(BlockKind, &str)> {
+        ex.blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect()
+    }
+
     fn src_of<'a>(src: &'a str, block: &Block, word: &str) -> &'a str {
         let at = block.text.find(word).expect("word in block");
         &src[block.source_range(at..at + word.len())]
@@ -615,11 +622,7 @@ mod tests {
     fn blocks_kinds_and_inline_elements() {
         let src = "<html><head><title>Ketamine &amp; You</title></head><body>\n<h1>A <em>Game</em> Changer</h1>\n<p>Truly <b>ground</b>breaking<br>care.</p><ul><li>one<li>two</ul><table><tr><td>cell a<td>cell b</table><div>loose</div></body></html>";
         let ex = extract(src);
-        let got: Vec<_> = ex
-            .blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str()))
-            .collect();
+        let got = kinds(&ex);
         assert_eq!(
             got,
             vec![
@@ -661,11 +664,7 @@ mod tests {
     fn attributes_and_meta_are_blocks() {
         let src = r#"<head><meta name="description" content="Proven &amp; safe relief"><meta property="og:description" content='Fast'><meta name="keywords" content="cure"></head><p>See <img src="cure.png" alt="A &ldquo;miracle&rdquo; cure" title=Tip>here</p>"#;
         let ex = extract(src);
-        let got: Vec<_> = ex
-            .blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str()))
-            .collect();
+        let got = kinds(&ex);
         assert_eq!(
             got,
             vec![
@@ -735,11 +734,7 @@ mod tests {
     fn upper_case_bom_and_hidden_attributes() {
         let src = "\u{FEFF}<HEAD><LINK rel=alternate title=\"Feed\"></HEAD><P>Safe<BR>and <A HREF=x>ground</A>breaking</P>";
         let ex = extract(src);
-        let got: Vec<_> = ex
-            .blocks
-            .iter()
-            .map(|b| (b.kind, b.text.as_str()))
-            .collect();
+        let got = kinds(&ex);
         assert_eq!(got, vec![(BlockKind::Paragraph, "Safe and groundbreaking")]);
         assert_eq!(ex.blocks[0].breaks, vec![4]);
         assert_eq!(src_of(src, &ex.blocks[0], "Safe"), "Safe");
