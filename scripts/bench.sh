@@ -138,6 +138,17 @@ rss=$(/usr/bin/time -f %M "${CHECK[@]}" "$WORK/one-64mb.txt" 2>&1 > /dev/null | 
 printf 'file %.1f MB, max RSS %.1f MB, budget (2x file + 30 MB) %.1f MB\n' \
   "$(echo "$size / 1048576" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(echo "$size * 2 / 1048576 + 30" | bc -l)"
 rm -f "$WORK/one-64mb.txt"
+# A page on a single line (one paragraph of ~31 MB) is streamed too, in every format.
+cat "$WORK"/txt/page0*.txt | head -c 31400000 | tr '\n' ' ' > "$WORK/one-line.txt"
+cp "$WORK/one-line.txt" "$WORK/one-line.md"
+{ printf '<html><body><p>'; cat "$WORK/one-line.txt"; printf '</p></body></html>'; } > "$WORK/one-line.html"
+for fmt in txt md html; do
+  size=$(du -b "$WORK/one-line.$fmt" | cut -f1)
+  rss=$(/usr/bin/time -f %M "${CHECK[@]}" "$WORK/one-line.$fmt" 2>&1 > /dev/null | tail -1)
+  printf 'one line, %-4s %.1f MB: max RSS %.1f MB, budget %.1f MB\n' "$fmt" \
+    "$(echo "$size / 1048576" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$(echo "$size * 2 / 1048576 + 30" | bc -l)"
+done
+rm -f "$WORK"/one-line.*
 
 echo
 echo "== scaling on the 2,000-file plain tree =="

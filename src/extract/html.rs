@@ -19,9 +19,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use html5gum::{DefaultEmitter, HtmlString, Span, StartTag, Token, Tokenizer};
+use std::convert::Infallible;
 
-use super::{Comment, Extracted, emit_in_order, in_pieces};
+use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
+use html5gum::{Emitter, ForwardingEmitter, HtmlString, Span, Spanned, StartTag, Token, Tokenizer};
+
+use super::{Comment, Extracted, TEXT_PIECE, emit_in_order, in_pieces};
 use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Elements whose content is not prose a reader sees. `noframe` is html5gum's spelling of
@@ -113,17 +116,123 @@ pub fn extract(src: &str) -> Extracted {
 
 /// Extracts the prose of `src`, handing each block to `sink` as soon as its place is final.
 pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
-    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    let mut walk = Walk::new(src, sink);
+    let mut inner = CallbackEmitter::new(Events {
+        walk: &mut walk,
+        tag: StartTag::default(),
+        attribute: None,
+    });
     // Switch into raw-text states after `<script>`, `<style>`, `<title>`, … so that their content
     // arrives as one text token instead of being read as markup.
-    emitter.naively_switch_states(true);
-    let mut walk = Walk::new(src, sink);
-    for token in Tokenizer::new_with_emitter(src, emitter) {
-        let Ok(token) = token;
-        walk.token(token);
-        emit_in_order(&mut walk.b, &mut walk.side, false, walk.sink);
-    }
+    inner.naively_switch_states(true);
+    let Ok(()) = Tokenizer::new_with_emitter(src, InPieces { inner }).finish();
     walk.finish()
+}
+
+/// The walk driven by html5gum's parsing events as they happen, rather than by the tokens its
+/// default emitter would queue: a text run is then walked (and its memory reused) piece by piece
+/// instead of being queued whole. Tags and comments are assembled as the default emitter does.
+struct Events<'w, 's, 'k> {
+    walk: &'w mut Walk<'s, 'k>,
+    /// The start tag being read.
+    tag: StartTag<usize>,
+    /// The attribute whose value is being read; `None` after a duplicate name, whose value
+    /// html5gum's default emitter drops too.
+    attribute: Option<HtmlString>,
+}
+
+impl Callback<Infallible, usize> for Events<'_, '_, '_> {
+    fn handle_event(&mut self, event: CallbackEvent<'_>, span: Span<usize>) -> Option<Infallible> {
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                self.tag = StartTag {
+                    name: name.to_vec().into(),
+                    span,
+                    ..StartTag::default()
+                };
+                self.attribute = None;
+            }
+            CallbackEvent::AttributeName { name } => {
+                self.attribute = None;
+                if !self.tag.attributes.contains_key(name) {
+                    let name = HtmlString(name.to_vec());
+                    let value = Spanned {
+                        value: HtmlString::default(),
+                        span,
+                    };
+                    self.tag.attributes.insert(name.clone(), value);
+                    self.attribute = Some(name);
+                }
+            }
+            CallbackEvent::AttributeValue { value } => {
+                if let Some(attr) = self
+                    .attribute
+                    .as_ref()
+                    .and_then(|name| self.tag.attributes.get_mut(name))
+                {
+                    attr.value.0.extend_from_slice(value);
+                    attr.span.end = span.end + 1;
+                }
+            }
+            CallbackEvent::CloseStartTag { self_closing } => {
+                let mut tag = std::mem::take(&mut self.tag);
+                tag.self_closing = self_closing;
+                tag.span.end = span.end;
+                self.walk.start(&tag);
+            }
+            CallbackEvent::EndTag { name } => {
+                self.tag.attributes.clear();
+                self.walk.end(name);
+            }
+            CallbackEvent::String { value } => self.walk.text(value, span),
+            CallbackEvent::Comment { value } => self.walk.comments.push(Comment {
+                text: String::from_utf8_lossy(value).trim().to_string(),
+                src: span_range(span),
+            }),
+            CallbackEvent::Doctype { .. } | CallbackEvent::Error(_) => {}
+        }
+        let walk = &mut *self.walk;
+        emit_in_order(&mut walk.b, &mut walk.side, false, walk.sink);
+        None
+    }
+}
+
+/// html5gum's callback emitter, except that a long text run is handed over in pieces.
+///
+/// html5gum reads a run of text up to the next `<` or `&` in one go and keeps it until the next
+/// tag, so a page on a single line was held whole. A run longer than [`TEXT_PIECE`] is passed on
+/// in pieces cut after a whitespace byte, each flushed to the walk at once (`emit_eof` flushes
+/// pending text and does nothing else) with its own span: the position is moved back to the
+/// piece's end while it is emitted, and the next piece's span starts there.
+struct InPieces<E> {
+    inner: E,
+}
+
+impl<E: Emitter> ForwardingEmitter for InPieces<E> {
+    type Token = E::Token;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.inner
+    }
+
+    fn emit_string(&mut self, s: &[u8]) {
+        let mut rest = s;
+        while rest.len() > TEXT_PIECE {
+            let Some(ws) = rest[TEXT_PIECE..].iter().position(u8::is_ascii_whitespace) else {
+                break;
+            };
+            let (piece, after) = rest.split_at(TEXT_PIECE + ws + 1);
+            // The tokenizer has already moved the position past all of `s`.
+            let back = isize::try_from(after.len()).unwrap_or(isize::MAX);
+            self.inner.move_position(-back);
+            self.inner.emit_string(piece);
+            self.inner.emit_eof();
+            self.inner.init_string();
+            self.inner.move_position(back);
+            rest = after;
+        }
+        self.inner.emit_string(rest);
+    }
 }
 
 /// The state of one walk over the token stream.
@@ -170,31 +279,21 @@ impl<'s, 'k> Walk<'s, 'k> {
         self.b.end_block(self.kind());
     }
 
-    fn token(&mut self, token: Token<usize>) {
-        match token {
-            Token::StartTag(tag) => self.start(&tag),
-            Token::EndTag(tag) => self.end(&tag.name),
-            Token::String(text) => {
-                if !self.skipping() {
-                    let side = &mut self.side;
-                    let sink = &mut *self.sink;
-                    push_raw(
-                        &mut self.b,
-                        &mut self.entities,
-                        self.src,
-                        span_range(text.span),
-                        &text.value,
-                        false,
-                        &mut |b| emit_in_order(b, side, false, sink),
-                    );
-                }
-            }
-            Token::Comment(comment) => self.comments.push(Comment {
-                text: String::from_utf8_lossy(&comment.value).trim().to_string(),
-                src: span_range(comment.span),
-            }),
-            Token::Doctype(_) | Token::Error(_) => {}
+    fn text(&mut self, value: &[u8], span: Span<usize>) {
+        if self.skipping() {
+            return;
         }
+        let side = &mut self.side;
+        let sink = &mut *self.sink;
+        push_raw(
+            &mut self.b,
+            &mut self.entities,
+            self.src,
+            span_range(span),
+            value,
+            false,
+            &mut |b| emit_in_order(b, side, false, sink),
+        );
     }
 
     fn start(&mut self, tag: &StartTag<usize>) {
@@ -264,8 +363,7 @@ impl<'s, 'k> Walk<'s, 'k> {
         self.open.last().map(|&(n, _)| n)
     }
 
-    fn end(&mut self, name: &HtmlString) {
-        let name = name.as_slice();
+    fn end(&mut self, name: &[u8]) {
         if let Some(i) = SKIPPED.iter().position(|s| s.as_bytes() == name) {
             self.skipped[i] = self.skipped[i].saturating_sub(1);
             return;
@@ -757,6 +855,44 @@ mod tests {
                 (BlockKind::Heading, "Two".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_long_text_run_comes_in_pieces_with_their_own_spans() {
+        let run = "Calm words here. ".repeat(20_000);
+        let src = format!("<p>{run}&amp; end</p>");
+        let emitter = InPieces {
+            inner: html5gum::DefaultEmitter::<usize>::new_with_span(),
+        };
+        let strings: Vec<(Range<usize>, Vec<u8>)> =
+            Tokenizer::new_with_emitter(src.as_str(), emitter)
+                .filter_map(|t| match t {
+                    Ok(Token::String(s)) => Some((span_range(s.span), s.value.to_vec())),
+                    _ => None,
+                })
+                .collect();
+        assert_eq!(strings.len(), run.len() / (TEXT_PIECE + 1) + 1);
+        let mut at = "<p>".len();
+        for (i, (range, value)) in strings.iter().enumerate() {
+            assert_eq!(range.start, at, "piece {i} starts where the previous ended");
+            at = range.end;
+            if i + 1 < strings.len() {
+                assert_eq!(&src.as_bytes()[range.clone()], value.as_slice());
+                assert!(value.ends_with(b" ") && value.len() <= TEXT_PIECE + 17);
+            } else {
+                assert!(src[range.clone()].ends_with("&amp; end"));
+                assert!(value.ends_with(b"& end"));
+            }
+        }
+        assert_eq!(at, src.len() - "</p>".len());
+        // Through the whole extractor: the prose is the same, and maps back word for word.
+        let ex = extract(&src);
+        let text: Vec<&str> = ex.blocks.iter().map(|b| b.text.as_str()).collect();
+        // (A block is cut after a sentence end past 256 KB; the space between is no block's.)
+        assert!(text.len() > 1);
+        assert!(text.join(" ") == format!("{run}& end"), "prose differs");
+        let last = ex.blocks.last().expect("blocks");
+        assert_eq!(src_of(&src, last, "& end"), "&amp; end");
     }
 
     #[test]

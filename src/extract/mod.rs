@@ -68,7 +68,7 @@ pub fn extract_to(format: Format, src: &str, sink: &mut dyn FnMut(Block)) -> Vec
 
 /// Bytes of text given to a builder at a time by an extractor that can hand blocks on in between:
 /// a page on a single line then streams instead of being held as prose all at once.
-const TEXT_PIECE: usize = 64 * 1024;
+pub(crate) const TEXT_PIECE: usize = 64 * 1024;
 
 /// `text` in pieces of about [`TEXT_PIECE`] bytes, cut on character boundaries, each with its
 /// offset in `text`.
