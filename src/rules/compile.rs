@@ -4,11 +4,12 @@
 //! refer to the lexicons of the built-in ones. Errors carry the file and byte span they concern,
 //! so `check-rules` can point into the TOML like a compiler.
 
-use super::matcher::{Matcher, MatcherBuilder, Target};
+use super::matcher::{Matcher, MatcherBuilder, Target, fast_classes};
 use super::schema::{
     Applicability, Category, CaveatId, RawLexicon, RawRule, RawRuleset, Scope, Severity,
 };
-use super::{builtin, phrase};
+use super::{builtin, interpolate, phrase};
+use regex_syntax::hir::Hir;
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -210,7 +211,8 @@ fn disclosure_only(rules: &[Rule], lexicons: usize) -> Vec<Option<Vec<usize>>> {
     out
 }
 
-fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError>> {
+/// The lexicons of `files`, and the regex alternation of each (`None` where it refers to itself).
+fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>) {
     let mut ctx = Ctx {
         errors: Vec::new(),
         lex_ids: HashMap::new(),
@@ -237,12 +239,21 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
             });
         }
     }
-    let mut mb = MatcherBuilder::default();
-    // Lexicons first: patterns may interpolate them, so their regex alternatives are needed.
+    // Before any pattern: patterns may interpolate lexicons.
     let mut lex_regex: Vec<Option<String>> = vec![None; lexicons.len()];
     for id in 0..lexicons.len() {
         lexicon_regex(&mut ctx, id, &mut lex_regex, 0);
     }
+    (ctx, lexicons, lex_regex)
+}
+
+fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError>> {
+    let (mut ctx, lexicons, lex_regex) = lexicons(files);
+    let mut mb = MatcherBuilder::default();
+    let mut trees = LexiconTrees {
+        lex_regex: &lex_regex,
+        trees: vec![None; lexicons.len()],
+    };
     let raw_lex = std::mem::take(&mut ctx.raw_lex);
     for (id, (src, lex)) in raw_lex.iter().enumerate() {
         let lex = lex.get_ref();
@@ -267,7 +278,7 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
             *src,
             &lex.patterns,
             Target::Lexicon(id),
-            &lex_regex,
+            &mut trees,
         );
     }
     ctx.raw_lex = raw_lex;
@@ -306,7 +317,7 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
                 src,
                 &r.patterns,
                 Target::Rule(index),
-                &lex_regex,
+                &mut trees,
             );
             let rule = Rule {
                 id,
@@ -448,17 +459,21 @@ fn add_patterns(
     src: usize,
     patterns: &[Spanned<String>],
     target: Target,
-    lex_regex: &[Option<String>],
+    trees: &mut LexiconTrees<'_>,
 ) {
     for p in patterns {
-        let expanded = match interpolate(ctx, p.get_ref(), lex_regex) {
-            Ok(e) => e,
-            Err(msg) => {
-                ctx.err(src, p.span(), msg);
-                continue;
+        if let Some(hir) = pattern_tree(ctx, p.get_ref(), trees) {
+            mb.pattern_tree(hir, target);
+        } else {
+            // Parsed from the spelled-out text, which also gives the error messages.
+            match interpolate(ctx, p.get_ref(), trees.lex_regex) {
+                Ok(expanded) => mb.pattern(&expanded, target),
+                Err(msg) => {
+                    ctx.err(src, p.span(), msg);
+                    continue;
+                }
             }
-        };
-        mb.pattern(&expanded, target);
+        }
         ctx.pattern_spans.push((src, p.span()));
         // A rule pattern inherits the exceptions of the lexicons it interpolates, so that
         // "{unapproved-condition}" does not match inside "trauma-informed".
@@ -486,6 +501,20 @@ fn interpolate(
     pattern: &str,
     lex_regex: &[Option<String>],
 ) -> Result<String, String> {
+    interpolate_with(ctx, pattern, &mut |id, name| {
+        let alt = lex_regex[id].as_deref().ok_or_else(|| {
+            format!("lexicon `{name}` cannot be used in a pattern (it refers to itself)")
+        })?;
+        Ok(format!("(?:{alt})"))
+    })
+}
+
+/// Replaces each `{lexicon}` in a pattern with `with(id, name)`.
+fn interpolate_with(
+    ctx: &Ctx<'_>,
+    pattern: &str,
+    with: &mut dyn FnMut(LexId, &str) -> Result<String, String>,
+) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
@@ -502,13 +531,8 @@ fn interpolate(
                     .lex_ids
                     .get(n)
                     .ok_or_else(|| format!("unknown lexicon `{{{n}}}` in pattern"))?;
-                let alt = lex_regex[id].as_deref().ok_or_else(|| {
-                    format!("lexicon `{n}` cannot be used in a pattern (it refers to itself)")
-                })?;
                 out.push_str(&rest[..open]);
-                out.push_str("(?:");
-                out.push_str(alt);
-                out.push(')');
+                out.push_str(&with(id, n)?);
                 rest = &after[n.len() + 1..];
             }
             _ => {
@@ -519,6 +543,48 @@ fn interpolate(
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// Each lexicon's syntax tree for [`interpolate::substitute`], parsed on first use; `None` inside
+/// when it does not parse on its own.
+struct LexiconTrees<'a> {
+    lex_regex: &'a [Option<String>],
+    trees: Vec<Option<Option<Hir>>>,
+}
+
+impl LexiconTrees<'_> {
+    fn tree(&mut self, id: LexId) -> Option<Hir> {
+        let lex_regex = self.lex_regex;
+        self.trees
+            .get_mut(id)?
+            .get_or_insert_with(|| {
+                let text = fast_classes(&format!("(?:{})", lex_regex[id].as_deref()?));
+                let hir = regex_syntax::Parser::new().parse(&text).ok()?;
+                interpolate::substitute(hir, &mut |_| None, &mut 0)
+            })
+            .clone()
+    }
+}
+
+/// The syntax tree of `pattern` with its lexicons put in place (see [`super::interpolate`]), or
+/// `None` where that could differ from parsing the spelled-out text, which the caller then does.
+fn pattern_tree(ctx: &Ctx<'_>, pattern: &str, trees: &mut LexiconTrees<'_>) -> Option<Hir> {
+    if interpolate::has_inline_flags(pattern) {
+        return None;
+    }
+    let mut nth = 0;
+    let skeleton = interpolate_with(ctx, pattern, &mut |id, _| {
+        nth += 1;
+        Ok(interpolate::placeholder(id, nth))
+    })
+    .ok()?;
+    let hir = regex_syntax::Parser::new()
+        .parse(&fast_classes(&skeleton))
+        .ok()?;
+    let mut replaced = 0;
+    let hir = interpolate::substitute(hir, &mut |id| trees.tree(id), &mut replaced)?;
+    // A `{lexicon}` inside a `[class]` is no group in the skeleton.
+    (replaced == nth).then_some(hir)
 }
 
 /// The regex alternation of a lexicon's phrases and patterns, computed on first use so that
@@ -572,4 +638,101 @@ fn lexicon_regex(
     let joined = alts.join("|");
     memo[id] = Some(joined.clone());
     Some(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_patterns_built_as_trees_equal_their_spelled_out_parse() {
+        let files: Vec<RawRuleset> = builtin::sources()
+            .iter()
+            .map(|s| toml::from_str(&s.text).expect("embedded ruleset"))
+            .collect();
+        let (ctx, _, lex_regex) = lexicons(&files);
+        let mut trees = LexiconTrees {
+            lex_regex: &lex_regex,
+            trees: vec![None; lex_regex.len()],
+        };
+        let patterns = files.iter().flat_map(|f| {
+            f.rule
+                .iter()
+                .flat_map(|r| &r.get_ref().patterns)
+                .chain(f.lexicon.values().flat_map(|l| &l.get_ref().patterns))
+        });
+        let mut with_lexicons = 0;
+        for p in patterns {
+            let p = p.get_ref();
+            let tree = pattern_tree(&ctx, p, &mut trees).expect("built as a tree");
+            let text = fast_classes(&interpolate(&ctx, p, &lex_regex).expect("interpolates"));
+            let parsed = regex_syntax::Parser::new().parse(&text).expect("parses");
+            let spelled = interpolate::substitute(parsed, &mut |_| None, &mut 0).expect("tree");
+            assert!(tree == spelled, "{p}");
+            with_lexicons += usize::from(p.contains('{'));
+        }
+        assert!(with_lexicons > 20, "{with_lexicons}");
+    }
+
+    /// Patterns built as trees (a lexicon under `?`, inside a group) and patterns that fall back
+    /// to the spelled-out text (inline flags, a lexicon inside a class) match the same.
+    #[test]
+    fn user_patterns_match_on_both_paths() {
+        let ruleset = r#"
+[lexicon.drug]
+phrases = ["zorblax", "quinotrine"]
+
+[[rule]]
+id = "hype/tree"
+category = "hype"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+patterns = ['(new )?({drug} )?cures \w+']
+examples.flag = ["zorblax cures it"]
+
+[[rule]]
+id = "hype/flags"
+category = "hype"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+patterns = ['(?x) {drug} \s+ heals']
+examples.flag = ["quinotrine heals"]
+"#;
+        let rules = RuleSet::compile(vec![RulesetSource {
+            name: "user.toml".into(),
+            text: ruleset.into(),
+        }])
+        .expect("compiles");
+        let found = |text: &str| -> Vec<(String, String)> {
+            crate::check::check(&rules, crate::extract::Format::Text, text)
+                .iter()
+                .map(|f| {
+                    (
+                        rules.rules[f.rule].id.clone(),
+                        text[f.span.clone()].to_string(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            found("A new Quinotrine cures pain."),
+            [("hype/tree".into(), "new Quinotrine cures pain".into())]
+        );
+        assert_eq!(
+            found("Zorblax heals."),
+            [("hype/flags".into(), "Zorblax heals".into())]
+        );
+        // The lexicon is optional there.
+        assert_eq!(
+            found("It cures pain."),
+            [("hype/tree".into(), "cures pain".into())]
+        );
+        assert_eq!(found("Quinotrine treats pain."), []);
+    }
 }

@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::WhichCaptures;
+use regex_syntax::hir::Hir;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -49,8 +50,9 @@ enum Owner {
 
 /// A regex pattern, compiled when first needed.
 struct Pattern {
-    /// The rewritten source (see [`fast_classes`]).
-    source: String,
+    /// The rewritten source (see [`fast_classes`]), parsed by [`MatcherBuilder::build`]; or, once
+    /// built or when added as a tree, its syntax tree.
+    source: Source,
     target: Target,
     /// How many anchor sets the automaton holds for it (see [`super::anchor`]); with none, the
     /// pattern runs on every block.
@@ -60,10 +62,22 @@ struct Pattern {
     regex: OnceLock<Option<Regex>>,
 }
 
+enum Source {
+    Text(String),
+    Tree(Hir),
+}
+
 impl Pattern {
+    fn tree(&self) -> Option<&Hir> {
+        match &self.source {
+            Source::Tree(hir) => Some(hir),
+            Source::Text(_) => None,
+        }
+    }
+
     fn regex(&self) -> Option<&Regex> {
         self.regex
-            .get_or_init(|| compile_regex(&self.source).ok())
+            .get_or_init(|| compile_regex(self.tree()?).ok())
             .as_ref()
     }
 }
@@ -107,10 +121,20 @@ impl MatcherBuilder {
     /// # Errors
     /// The regex error, when the pattern does not compile.
     pub fn pattern(&mut self, pattern: &str, target: Target) {
-        // Parsed (for syntax errors and anchors) by `build`, all patterns in parallel; compiled
-        // on first need, or by `build` when asked to validate everything.
+        // Parsed (for syntax errors and anchors) by `build`; compiled on first need, or by
+        // `build` when asked to validate everything.
         self.patterns.push(Pattern {
-            source: fast_classes(pattern),
+            source: Source::Text(fast_classes(pattern)),
+            target,
+            sets: 0,
+            regex: OnceLock::new(),
+        });
+    }
+
+    /// A pattern already parsed, with [`fast_classes`] applied to its source.
+    pub fn pattern_tree(&mut self, hir: Hir, target: Target) {
+        self.patterns.push(Pattern {
+            source: Source::Tree(hir),
             target,
             sets: 0,
             regex: OnceLock::new(),
@@ -126,18 +150,23 @@ impl MatcherBuilder {
     /// cannot be built (size limits): each message with the pattern (in the order added) if it
     /// was one.
     pub fn build(mut self, validate: bool) -> Result<Matcher, Vec<(Option<usize>, String)>> {
-        // Parsing the patterns (lexicon interpolation makes them long) was the largest part of
-        // start-up; they are independent.
+        // Patterns given as text are parsed now (those of the embedded rulesets come as trees:
+        // see `super::interpolate`).
         let parsed: Vec<Result<Vec<Vec<String>>, String>> = self
             .patterns
-            .par_iter()
+            .iter_mut()
             .map(|p| {
-                let hir = regex_syntax::Parser::new()
-                    .parse(&p.source)
-                    .map_err(|e| e.to_string())?;
+                let hir = match std::mem::replace(&mut p.source, Source::Text(String::new())) {
+                    Source::Text(text) => regex_syntax::Parser::new()
+                        .parse(&text)
+                        .map_err(|e| e.to_string())?,
+                    Source::Tree(hir) => hir,
+                };
+                let sets = super::anchor::anchors(&hir);
+                p.source = Source::Tree(hir);
                 // Literals come from a pattern parsed as UTF-8 text, so each is valid UTF-8
                 // unless a byte class split a character; a set with such a literal is not used.
-                Ok(super::anchor::anchors(&hir)
+                Ok(sets
                     .into_iter()
                     .filter_map(|set| {
                         set.into_iter()
@@ -193,8 +222,8 @@ impl MatcherBuilder {
     }
 }
 
-/// Compiles a pattern already rewritten by [`fast_classes`].
-fn compile_regex(p: &str) -> Result<Regex, String> {
+/// Compiles a pattern already rewritten by [`fast_classes`] and parsed.
+fn compile_regex(hir: &Hir) -> Result<Regex, String> {
     // Case-sensitive over lower-cased text with lower-cased literals: Unicode case folding of
     // every literal and class made compilation several times slower for no gain. Only the lazy
     // DFA and the PikeVM are built: the engines that help short anchored searches (one-pass DFA,
@@ -213,7 +242,7 @@ fn compile_regex(p: &str) -> Result<Regex, String> {
                 .which_captures(WhichCaptures::Implicit)
                 .auto_prefilter(false),
         )
-        .build(p)
+        .build_from_hir(hir)
         .map_err(|e| match e.size_limit() {
             Some(limit) => format!("compiled pattern exceeds size limit of {limit} bytes"),
             None => match std::error::Error::source(&e) {
@@ -237,7 +266,7 @@ const NON_WORD_SET: &str = r"[^0-9A-Za-z_\x{80}-\x{10FFFF}]";
 /// compile into very large automata (most of start-up time went there) and a Unicode `\b` keeps
 /// the regex engine off its DFAs (most of the scanning time); on normalised text the ASCII forms
 /// plus "non-ASCII is a letter" match the same words.
-fn fast_classes(p: &str) -> String {
+pub(super) fn fast_classes(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars();
     // Depth of `[...]` classes, and where the current one's members start: a `]` right there is
@@ -347,7 +376,8 @@ impl Matcher {
         // Compiling the patterns is most of the remaining start-up time; they are independent.
         self.patterns.par_iter().enumerate().try_for_each(|(n, p)| {
             if p.regex.get().is_none() {
-                let re = compile_regex(&p.source).map_err(|e| (n, e))?;
+                let hir = p.tree().ok_or((n, "pattern not parsed".to_string()))?;
+                let re = compile_regex(hir).map_err(|e| (n, e))?;
                 let _ = p.regex.set(Some(re));
             }
             Ok(())
@@ -500,6 +530,13 @@ impl Matcher {
 mod fast_classes_tests {
     use super::fast_classes;
 
+    fn compile(pattern: &str) -> regex_automata::meta::Regex {
+        let hir = regex_syntax::Parser::new()
+            .parse(&fast_classes(pattern))
+            .expect("parses");
+        super::compile_regex(&hir).expect("compiles")
+    }
+
     #[test]
     fn rewrites_word_classes_but_not_other_escapes() {
         assert_eq!(
@@ -512,11 +549,11 @@ mod fast_classes_tests {
             fast_classes(r"[\w,]+[]A]"),
             r"[[0-9A-Za-z_\x{80}-\x{10FFFF}],]+[]a]"
         );
-        let re = super::compile_regex(&fast_classes(r"^[\w,]+$")).expect("compiles");
+        let re = compile(r"^[\w,]+$");
         assert!(re.is_match("kétamine,ok"));
         assert!(!re.is_match("a(b)"));
         assert_eq!(fast_classes(r"FDA\p{Lu}\x{2019}"), r"fda\p{Lu}\x{2019}");
-        let re = super::compile_regex(&fast_classes(r"\b(\w+ ){0,2}traitement")).expect("compiles");
+        let re = compile(r"\b(\w+ ){0,2}traitement");
         assert!(re.is_match("le nouveau traitement"));
         assert!(re.is_match("un kétamine traitement"));
     }

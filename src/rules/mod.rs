@@ -5,6 +5,7 @@ pub mod anchor;
 pub mod builtin;
 pub mod compile;
 pub mod examples;
+pub mod interpolate;
 pub mod matcher;
 pub mod phrase;
 pub mod schema;
