@@ -9,9 +9,11 @@ use super::schema::{
     Applicability, Category, CaveatId, RawLexicon, RawRule, RawRuleset, Scope, Severity,
 };
 use super::{builtin, interpolate, phrase};
+use rayon::prelude::*;
 use regex_syntax::hir::Hir;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 use toml::Spanned;
 
 /// One ruleset file as loaded: its display name and text, kept for error rendering and `explain`.
@@ -250,10 +252,24 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
 fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError>> {
     let (mut ctx, lexicons, lex_regex) = lexicons(files);
     let mut mb = MatcherBuilder::default();
-    let mut trees = LexiconTrees {
+    let trees = LexiconTrees {
         lex_regex: &lex_regex,
-        trees: vec![None; lexicons.len()],
+        trees: (0..lexicons.len()).map(|_| OnceLock::new()).collect(),
     };
+    // Parsing patterns is most of compiling the rulesets; they are independent.
+    let mut pattern_trees: HashMap<&str, Option<Hir>> = files
+        .iter()
+        .flat_map(|f| {
+            f.lexicon
+                .values()
+                .flat_map(|l| &l.get_ref().patterns)
+                .chain(f.rule.iter().flat_map(|r| &r.get_ref().patterns))
+        })
+        .map(|p| p.get_ref().as_str())
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|p| (p, pattern_tree(&ctx, p, &trees)))
+        .collect();
     let raw_lex = std::mem::take(&mut ctx.raw_lex);
     for (id, (src, lex)) in raw_lex.iter().enumerate() {
         let lex = lex.get_ref();
@@ -278,7 +294,8 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
             *src,
             &lex.patterns,
             Target::Lexicon(id),
-            &mut trees,
+            &mut pattern_trees,
+            &lex_regex,
         );
     }
     ctx.raw_lex = raw_lex;
@@ -317,7 +334,8 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
                 src,
                 &r.patterns,
                 Target::Rule(index),
-                &mut trees,
+                &mut pattern_trees,
+                &lex_regex,
             );
             let rule = Rule {
                 id,
@@ -459,14 +477,16 @@ fn add_patterns(
     src: usize,
     patterns: &[Spanned<String>],
     target: Target,
-    trees: &mut LexiconTrees<'_>,
+    trees: &mut HashMap<&str, Option<Hir>>,
+    lex_regex: &[Option<String>],
 ) {
     for p in patterns {
-        if let Some(hir) = pattern_tree(ctx, p.get_ref(), trees) {
+        // A pattern written twice is parsed from its text the second time.
+        if let Some(hir) = trees.remove(p.get_ref().as_str()).flatten() {
             mb.pattern_tree(hir, target);
         } else {
             // Parsed from the spelled-out text, which also gives the error messages.
-            match interpolate(ctx, p.get_ref(), trees.lex_regex) {
+            match interpolate(ctx, p.get_ref(), lex_regex) {
                 Ok(expanded) => mb.pattern(&expanded, target),
                 Err(msg) => {
                     ctx.err(src, p.span(), msg);
@@ -545,19 +565,19 @@ fn interpolate_with(
     Ok(out)
 }
 
-/// Each lexicon's syntax tree for [`interpolate::substitute`], parsed on first use; `None` inside
-/// when it does not parse on its own.
+/// Each lexicon's syntax tree for [`interpolate::substitute`], parsed on first use (from any
+/// thread); `None` inside when it does not parse on its own.
 struct LexiconTrees<'a> {
     lex_regex: &'a [Option<String>],
-    trees: Vec<Option<Option<Hir>>>,
+    trees: Vec<OnceLock<Option<Hir>>>,
 }
 
 impl LexiconTrees<'_> {
-    fn tree(&mut self, id: LexId) -> Option<Hir> {
+    fn tree(&self, id: LexId) -> Option<Hir> {
         let lex_regex = self.lex_regex;
         self.trees
-            .get_mut(id)?
-            .get_or_insert_with(|| {
+            .get(id)?
+            .get_or_init(|| {
                 let text = fast_classes(&format!("(?:{})", lex_regex[id].as_deref()?));
                 let hir = regex_syntax::Parser::new().parse(&text).ok()?;
                 interpolate::substitute(hir, &mut |_| None, &mut 0)
@@ -568,7 +588,7 @@ impl LexiconTrees<'_> {
 
 /// The syntax tree of `pattern` with its lexicons put in place (see [`super::interpolate`]), or
 /// `None` where that could differ from parsing the spelled-out text, which the caller then does.
-fn pattern_tree(ctx: &Ctx<'_>, pattern: &str, trees: &mut LexiconTrees<'_>) -> Option<Hir> {
+fn pattern_tree(ctx: &Ctx<'_>, pattern: &str, trees: &LexiconTrees<'_>) -> Option<Hir> {
     if interpolate::has_inline_flags(pattern) {
         return None;
     }
@@ -651,9 +671,9 @@ mod tests {
             .map(|s| toml::from_str(&s.text).expect("embedded ruleset"))
             .collect();
         let (ctx, _, lex_regex) = lexicons(&files);
-        let mut trees = LexiconTrees {
+        let trees = LexiconTrees {
             lex_regex: &lex_regex,
-            trees: vec![None; lex_regex.len()],
+            trees: (0..lex_regex.len()).map(|_| OnceLock::new()).collect(),
         };
         let patterns = files.iter().flat_map(|f| {
             f.rule
@@ -664,7 +684,7 @@ mod tests {
         let mut with_lexicons = 0;
         for p in patterns {
             let p = p.get_ref();
-            let tree = pattern_tree(&ctx, p, &mut trees).expect("built as a tree");
+            let tree = pattern_tree(&ctx, p, &trees).expect("built as a tree");
             let text = fast_classes(&interpolate(&ctx, p, &lex_regex).expect("interpolates"));
             let parsed = regex_syntax::Parser::new().parse(&text).expect("parses");
             let spelled = interpolate::substitute(parsed, &mut |_| None, &mut 0).expect("tree");

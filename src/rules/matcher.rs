@@ -75,6 +75,11 @@ impl Pattern {
         }
     }
 
+    /// The mask of anchor sets seen where every set has a literal.
+    fn all_sets(&self) -> u8 {
+        u8::try_from((1u16 << self.sets) - 1).unwrap_or(u8::MAX)
+    }
+
     fn regex(&self) -> Option<&Regex> {
         self.regex
             .get_or_init(|| compile_regex(self.tree()?).ok())
@@ -151,10 +156,11 @@ impl MatcherBuilder {
     /// was one.
     pub fn build(mut self, validate: bool) -> Result<Matcher, Vec<(Option<usize>, String)>> {
         // Patterns given as text are parsed now (those of the embedded rulesets come as trees:
-        // see `super::interpolate`).
+        // see `super::interpolate`); each pattern's anchors are read from its tree. The patterns
+        // are independent, and this is a part of start-up.
         let parsed: Vec<Result<Vec<Vec<String>>, String>> = self
             .patterns
-            .iter_mut()
+            .par_iter_mut()
             .map(|p| {
                 let hir = match std::mem::replace(&mut p.source, Source::Text(String::new())) {
                     Source::Text(text) => regex_syntax::Parser::new()
@@ -472,6 +478,24 @@ impl Matcher {
                 });
             }
         }
+        // The patterns about to run for the first time compile side by side: on a first page,
+        // compiling is most of the check.
+        let first_time: Vec<&Pattern> = self
+            .patterns
+            .iter()
+            .zip(&wanted)
+            .filter(|(p, seen)| {
+                p.regex.get().is_none()
+                    && !skip(p.target)
+                    && (p.sets == 0 || seen.iter().any(|(_, mask)| *mask == p.all_sets()))
+            })
+            .map(|(p, _)| p)
+            .collect();
+        if first_time.len() > 1 {
+            first_time.par_iter().for_each(|p| {
+                p.regex();
+            });
+        }
         // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
         // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
         // literal prefilter and DFA. An anchored pattern runs only on its candidate blocks.
@@ -479,7 +503,7 @@ impl Matcher {
             if skip(pattern.target) {
                 continue;
             }
-            let all_sets = u8::try_from((1u16 << pattern.sets) - 1).unwrap_or(u8::MAX);
+            let all_sets = pattern.all_sets();
             let mut blocks_to_run = wanted[n]
                 .iter()
                 .filter(|(_, mask)| *mask == all_sets)
