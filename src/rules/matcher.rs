@@ -50,9 +50,8 @@ enum Owner {
 
 /// A regex pattern, compiled when first needed.
 struct Pattern {
-    /// The rewritten source (see [`fast_classes`]), parsed by [`MatcherBuilder::build`]; or, once
-    /// built or when added as a tree, its syntax tree.
-    source: Source,
+    /// Its syntax tree, with [`fast_classes`] applied to its source.
+    hir: Hir,
     target: Target,
     /// How many anchor sets the automaton holds for it (see [`super::anchor`]); with none, the
     /// pattern runs on every block.
@@ -62,19 +61,13 @@ struct Pattern {
     regex: OnceLock<Option<Regex>>,
 }
 
+/// A pattern as added to the builder: text to parse (with [`fast_classes`] applied), or a tree.
 enum Source {
     Text(String),
     Tree(Hir),
 }
 
 impl Pattern {
-    fn tree(&self) -> Option<&Hir> {
-        match &self.source {
-            Source::Tree(hir) => Some(hir),
-            Source::Text(_) => None,
-        }
-    }
-
     /// The mask of anchor sets seen where every set has a literal.
     fn all_sets(&self) -> u8 {
         u8::try_from((1u16 << self.sets) - 1).unwrap_or(u8::MAX)
@@ -82,7 +75,7 @@ impl Pattern {
 
     fn regex(&self) -> Option<&Regex> {
         self.regex
-            .get_or_init(|| compile_regex(self.tree()?).ok())
+            .get_or_init(|| compile_regex(&self.hir).ok())
             .as_ref()
     }
 }
@@ -92,7 +85,7 @@ pub struct MatcherBuilder {
     strings: Vec<String>,
     index: HashMap<String, usize>,
     owners: Vec<Vec<Owner>>,
-    patterns: Vec<Pattern>,
+    patterns: Vec<(Source, Target)>,
 }
 
 /// Size limit for one compiled regex; generous because lexicon interpolation builds long
@@ -128,22 +121,13 @@ impl MatcherBuilder {
     pub fn pattern(&mut self, pattern: &str, target: Target) {
         // Parsed (for syntax errors and anchors) by `build`; compiled on first need, or by
         // `build` when asked to validate everything.
-        self.patterns.push(Pattern {
-            source: Source::Text(fast_classes(pattern)),
-            target,
-            sets: 0,
-            regex: OnceLock::new(),
-        });
+        self.patterns
+            .push((Source::Text(fast_classes(pattern)), target));
     }
 
     /// A pattern already parsed, with [`fast_classes`] applied to its source.
     pub fn pattern_tree(&mut self, hir: Hir, target: Target) {
-        self.patterns.push(Pattern {
-            source: Source::Tree(hir),
-            target,
-            sets: 0,
-            regex: OnceLock::new(),
-        });
+        self.patterns.push((Source::Tree(hir), target));
     }
 
     /// Builds the automaton. With `validate`, every pattern is also compiled now, so that one
@@ -158,35 +142,15 @@ impl MatcherBuilder {
         // Patterns given as text are parsed now (those of the embedded rulesets come as trees:
         // see `super::interpolate`); each pattern's anchors are read from its tree. The patterns
         // are independent, and this is a part of start-up.
-        let parsed: Vec<Result<Vec<Vec<String>>, String>> = self
-            .patterns
-            .par_iter_mut()
-            .map(|p| {
-                let hir = match std::mem::replace(&mut p.source, Source::Text(String::new())) {
-                    Source::Text(text) => regex_syntax::Parser::new()
-                        .parse(&text)
-                        .map_err(|e| e.to_string())?,
-                    Source::Tree(hir) => hir,
-                };
-                let sets = super::anchor::anchors(&hir);
-                p.source = Source::Tree(hir);
-                // Literals come from a pattern parsed as UTF-8 text, so each is valid UTF-8
-                // unless a byte class split a character; a set with such a literal is not used.
-                Ok(sets
-                    .into_iter()
-                    .filter_map(|set| {
-                        set.into_iter()
-                            .map(String::from_utf8)
-                            .collect::<Result<_, _>>()
-                            .ok()
-                    })
-                    .collect())
-            })
+        let parsed: Vec<_> = std::mem::take(&mut self.patterns)
+            .into_par_iter()
+            .map(|(source, target)| (parse_with_anchors(source), target))
             .collect();
         let mut errors = Vec::new();
-        for (n, result) in parsed.into_iter().enumerate() {
+        let mut patterns = Vec::with_capacity(parsed.len());
+        for (n, (result, target)) in parsed.into_iter().enumerate() {
             match result {
-                Ok(sets) => {
+                Ok((hir, sets)) => {
                     for (k, set) in sets.iter().enumerate() {
                         for lit in set {
                             self.add_string(
@@ -198,7 +162,12 @@ impl MatcherBuilder {
                             );
                         }
                     }
-                    self.patterns[n].sets = u8::try_from(sets.len()).unwrap_or(0);
+                    patterns.push(Pattern {
+                        hir,
+                        target,
+                        sets: u8::try_from(sets.len()).unwrap_or(0),
+                        regex: OnceLock::new(),
+                    });
                 }
                 Err(message) => errors.push((Some(n), message)),
             }
@@ -217,7 +186,7 @@ impl MatcherBuilder {
             ac,
             owners: self.owners,
             lens: self.strings.iter().map(String::len).collect(),
-            patterns: self.patterns,
+            patterns,
         };
         if validate {
             matcher
@@ -226,6 +195,28 @@ impl MatcherBuilder {
         }
         Ok(matcher)
     }
+}
+
+/// A pattern's tree and its anchor sets (see [`super::anchor`]).
+fn parse_with_anchors(source: Source) -> Result<(Hir, Vec<Vec<String>>), String> {
+    let hir = match source {
+        Source::Text(text) => regex_syntax::Parser::new()
+            .parse(&text)
+            .map_err(|e| e.to_string())?,
+        Source::Tree(hir) => hir,
+    };
+    // Literals come from a pattern parsed as UTF-8 text, so each is valid UTF-8 unless a byte
+    // class split a character; a set with such a literal is not used.
+    let sets = super::anchor::anchors(&hir)
+        .into_iter()
+        .filter_map(|set| {
+            set.into_iter()
+                .map(String::from_utf8)
+                .collect::<Result<_, _>>()
+                .ok()
+        })
+        .collect();
+    Ok((hir, sets))
 }
 
 /// Compiles a pattern already rewritten by [`fast_classes`] and parsed.
@@ -382,8 +373,7 @@ impl Matcher {
         // Compiling the patterns is most of the remaining start-up time; they are independent.
         self.patterns.par_iter().enumerate().try_for_each(|(n, p)| {
             if p.regex.get().is_none() {
-                let hir = p.tree().ok_or((n, "pattern not parsed".to_string()))?;
-                let re = compile_regex(hir).map_err(|e| (n, e))?;
+                let re = compile_regex(&p.hir).map_err(|e| (n, e))?;
                 let _ = p.regex.set(Some(re));
             }
             Ok(())
