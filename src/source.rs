@@ -221,7 +221,13 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = self.chars_to(text, offset) - self.chars_to(text, start);
+        // Most lines are short: counting their characters directly beats two checkpoint walks
+        // (up to 4 KB each); a page on one line still uses the checkpoints.
+        let column = if offset - start <= CHAR_CHECKPOINT {
+            count_chars(&text.as_bytes()[start..offset])
+        } else {
+            self.chars_to(text, offset) - self.chars_to(text, start)
+        };
         LineCol {
             line: line + 1,
             column: column + 1,
@@ -256,6 +262,32 @@ mod tests {
         let x = text.find('x').unwrap();
         assert_eq!(idx.line_col(text, x), LineCol { line: 3, column: 1 });
         assert_eq!(idx.line_range(text, 1), 3..text.find('\r').unwrap());
+    }
+
+    #[test]
+    fn columns_agree_on_short_and_long_lines() {
+        // Lines on both sides of the direct-count limit, with multi-byte characters around it.
+        let text = format!(
+            "é{}\n{}é x\n",
+            "a".repeat(CHAR_CHECKPOINT - 3),
+            "ü".repeat(5000)
+        );
+        let idx = LineIndex::new(&text);
+        let mut expected = LineCol { line: 1, column: 1 };
+        for (offset, c) in text.char_indices() {
+            assert_eq!(idx.line_col(&text, offset), expected, "offset {offset}");
+            expected = if c == '\n' {
+                LineCol {
+                    line: expected.line + 1,
+                    column: 1,
+                }
+            } else {
+                LineCol {
+                    column: expected.column + 1,
+                    ..expected
+                }
+            };
+        }
     }
 
     #[test]
