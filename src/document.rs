@@ -142,6 +142,29 @@ fn keeps_ascii(b: u8) -> bool {
     b.is_ascii_graphic() && b != b'`'
 }
 
+/// Length of the run at the start of `bytes` that normalisation keeps as it is: ASCII bytes
+/// [`keeps_ascii`] accepts, and single spaces between two of them (a space that the text before
+/// and after keeps is emitted as itself) — but no space at or after byte `spaces_before`, so that
+/// a long block still ends a run at every space from the length where it may be cut.
+fn kept_run(bytes: &[u8], spaces_before: usize) -> usize {
+    let mut j = 0;
+    loop {
+        j += bytes[j..]
+            .iter()
+            .position(|&b| !keeps_ascii(b))
+            .unwrap_or(bytes.len() - j);
+        if j > 0
+            && j < spaces_before
+            && bytes.get(j) == Some(&b' ')
+            && bytes.get(j + 1).is_some_and(|&b| keeps_ascii(b))
+        {
+            j += 1;
+        } else {
+            return j;
+        }
+    }
+}
+
 /// Lower-cases a character only when its lower-case form has the same UTF-8 length, so that
 /// `lower` stays aligned with `text`. The few characters that change length keep their case and
 /// are matched case-sensitively; none occurs in our rulesets.
@@ -226,10 +249,10 @@ impl ProseBuilder {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let run = bytes[i..]
-                .iter()
-                .position(|&b| !keeps_ascii(b))
-                .unwrap_or(bytes.len() - i);
+            let run = kept_run(
+                &bytes[i..],
+                SPLIT_BLOCK_BYTES.saturating_sub(self.cur.text.len()),
+            );
             if run > 0 {
                 self.cur.push_ascii_run(&text[i..i + run], src_start + i);
                 i += run;
@@ -406,6 +429,48 @@ mod tests {
         }
         let total: usize = blocks.iter().map(|b| b.text.len() + 1).sum();
         assert_eq!(total, src.len());
+    }
+
+    /// Feeds `src` a word at a time, each piece ending after its whitespace: no run can then
+    /// take in a space, as before runs crossed single spaces.
+    fn build_by_word(src: &str, start: usize) -> Vec<Block> {
+        build(|b| {
+            let mut at = 0;
+            for piece in src.split_inclusive(char::is_whitespace) {
+                b.text(piece, start + at);
+                at += piece.len();
+            }
+        })
+    }
+
+    #[test]
+    fn runs_across_single_spaces_map_like_words_fed_one_by_one() {
+        for src in [
+            "A game changer.  Two\tspaces, a\nline, \u{201C}quoted\u{201D} it\u{2019}s caf\u{e9} ok ",
+            " x y  z\u{AD}w  v\u{2003}u ",
+        ] {
+            let (whole, by_word) = (build(|b| b.text(src, 3)), build_by_word(src, 3));
+            assert_eq!(whole.len(), by_word.len());
+            for (w, c) in whole.iter().zip(&by_word) {
+                assert_eq!(
+                    (&w.text, &w.lower, &w.breaks),
+                    (&c.text, &c.lower, &c.breaks)
+                );
+                for (i, _) in w.text.char_indices() {
+                    for j in (i + 1..=w.text.len()).filter(|&j| w.text.is_char_boundary(j)) {
+                        assert_eq!(w.source_range(i..j), c.source_range(i..j), "{i}..{j}");
+                    }
+                }
+            }
+        }
+        // Around the length from which a block is cut, every space must still end a run, so
+        // that the cut falls after the same sentence.
+        let sentence = "Our clinic is open. On weekdays too. ";
+        let long = sentence.repeat(SPLIT_BLOCK_BYTES / sentence.len() + 2);
+        let lens = |bs: &[Block]| bs.iter().map(|b| b.text.len()).collect::<Vec<_>>();
+        let whole = lens(&build(|b| b.text(&long, 0)));
+        assert_eq!(whole, lens(&build_by_word(&long, 0)));
+        assert_eq!(whole.len(), 2);
     }
 
     #[test]
