@@ -15,7 +15,7 @@
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
 use crate::rules::compile::Lexicon;
-use crate::rules::matcher::{Hit, Target};
+use crate::rules::matcher::{Hit, Plan, Target};
 use crate::rules::{Category, LexId, Rule, RuleSet, Scope};
 use crate::segment;
 use std::collections::HashSet;
@@ -156,20 +156,44 @@ impl<'r> Checker<'r> {
                 .map(|b| b.lower.as_str())
                 .collect();
             // A lexicon that only recognises caveat disclosures is not needed once they are all
-            // disclosed; its patterns (long "talk to your doctor" shapes) stop running.
-            let disclosed = &self.disclosed;
-            let skip = |t: Target| match t {
-                Target::Lexicon(l) => self.rules.disclosure_only[l]
-                    .as_ref()
-                    .is_some_and(|users| users.iter().all(|&r| disclosed[r])),
-                _ => false,
+            // disclosed; its patterns (long "talk to your doctor" shapes, whose anchors are in
+            // most blocks of clinic copy) wait for their block's turn, and run only if some
+            // caveat they could disclose is still open then — usually the first few blocks.
+            let plan = |t: Target| match t {
+                Target::Lexicon(l) if self.rules.disclosure_only[l].is_some() => {
+                    if self.settled(l) {
+                        Plan::Skip
+                    } else {
+                        Plan::Defer
+                    }
+                }
+                _ => Plan::Run,
             };
-            let hits = self.rules.matcher.scan_blocks(&texts, &skip);
-            for (block, hits) in blocks[start..end].iter().zip(hits) {
+            let scan = self.rules.matcher.scan_blocks(&texts, &plan);
+            for ((block, mut hits), deferred) in
+                blocks[start..end].iter().zip(scan.hits).zip(scan.deferred)
+            {
+                if !deferred.is_empty() {
+                    let wanted = |t: Target| match t {
+                        Target::Lexicon(l) => !self.settled(l),
+                        _ => true,
+                    };
+                    self.rules
+                        .matcher
+                        .run_deferred(&deferred, &block.lower, &wanted, &mut hits);
+                }
                 self.block(block, &hits, own);
             }
             start = end;
         }
+    }
+
+    /// Whether every caveat that lexicon `l` only serves to disclose is disclosed already: then
+    /// its hits can no longer change anything.
+    fn settled(&self, l: LexId) -> bool {
+        self.rules.disclosure_only[l]
+            .as_ref()
+            .is_some_and(|users| users.iter().all(|&r| self.disclosed[r]))
     }
 
     fn block(&mut self, block: &Block, hits: &[Hit], own: bool) {

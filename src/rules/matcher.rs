@@ -38,6 +38,28 @@ pub struct Hit {
     pub from_pattern: bool,
 }
 
+/// What [`Matcher::scan_blocks`] does with the patterns of one target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Run on every block where its anchors occur.
+    Run,
+    /// Not run: its matches would not be used.
+    Skip,
+    /// Not run yet: the blocks where it would run are listed, and [`Matcher::run_deferred`] runs
+    /// it on one of them only if its matches are still wanted when that block's turn comes.
+    /// Only patterns with anchors are deferred (the others run over the joined blocks).
+    Defer,
+}
+
+/// Hits of a chunk of blocks, per block.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Sorted by start, longest first.
+    pub hits: Vec<Vec<Hit>>,
+    /// The deferred patterns whose anchors all occur in the block.
+    pub deferred: Vec<Vec<usize>>,
+}
+
 /// Who an automaton string belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
@@ -381,13 +403,15 @@ impl Matcher {
     }
 
     /// Every match in each of `blocks` (lower-cased block texts), per block, sorted by start;
-    /// the patterns of targets `skip` accepts are not run (their matches would not be used).
+    /// the patterns of each target run, or not, or later, as `plan` says.
     ///
     /// The blocks are joined with a separator no phrase or pattern can cross, and each automaton
     /// and regex runs once over the whole document: run per block, the fixed cost of starting a
     /// search, times dozens of patterns, times thousands of short blocks, was most of the time.
     #[must_use]
-    pub fn scan_blocks(&self, blocks: &[&str], skip: &dyn Fn(Target) -> bool) -> Vec<Vec<Hit>> {
+    pub fn scan_blocks(&self, blocks: &[&str], plan: &dyn Fn(Target) -> Plan) -> Scan {
+        let deferrable = |p: &Pattern| p.sets > 0 && plan(p.target) == Plan::Defer;
+        let skip = |p: &Pattern| plan(p.target) == Plan::Skip || deferrable(p);
         let mut joined =
             String::with_capacity(blocks.iter().map(|b| b.len() + SEPARATOR.len()).sum());
         let mut starts = Vec::with_capacity(blocks.len());
@@ -476,7 +500,7 @@ impl Matcher {
             .zip(&wanted)
             .filter(|(p, seen)| {
                 p.regex.get().is_none()
-                    && !skip(p.target)
+                    && !skip(p)
                     && (p.sets == 0 || seen.iter().any(|(_, mask)| *mask == p.all_sets()))
             })
             .map(|(p, _)| p)
@@ -489,11 +513,20 @@ impl Matcher {
         // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
         // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
         // literal prefilter and DFA. An anchored pattern runs only on its candidate blocks.
+        let mut deferred: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
         for (n, pattern) in self.patterns.iter().enumerate() {
-            if skip(pattern.target) {
+            let all_sets = pattern.all_sets();
+            if deferrable(pattern) {
+                for (bi, mask) in &wanted[n] {
+                    if *mask == all_sets {
+                        deferred[*bi].push(n);
+                    }
+                }
                 continue;
             }
-            let all_sets = pattern.all_sets();
+            if skip(pattern) {
+                continue;
+            }
             let mut blocks_to_run = wanted[n]
                 .iter()
                 .filter(|(_, mask)| *mask == all_sets)
@@ -534,10 +567,47 @@ impl Matcher {
             }
         }
         for hits in &mut out {
-            hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
+            sort_hits(hits);
         }
-        out
+        Scan {
+            hits: out,
+            deferred,
+        }
     }
+
+    /// Runs the deferred `patterns` of a block (see [`Plan::Defer`]) whose target `wanted`
+    /// accepts, on the block's lower-cased `text`, adding their matches to its sorted `hits`.
+    pub fn run_deferred(
+        &self,
+        patterns: &[usize],
+        text: &str,
+        wanted: &dyn Fn(Target) -> bool,
+        hits: &mut Vec<Hit>,
+    ) {
+        let before = hits.len();
+        for &n in patterns {
+            let pattern = &self.patterns[n];
+            if !wanted(pattern.target) {
+                continue;
+            }
+            let Some(re) = pattern.regex() else {
+                continue;
+            };
+            hits.extend(re.find_iter(text).filter(|m| !m.is_empty()).map(|m| Hit {
+                target: pattern.target,
+                range: m.range(),
+                from_pattern: true,
+            }));
+        }
+        if hits.len() > before {
+            sort_hits(hits);
+        }
+    }
+}
+
+/// A block's hits in reading order: by start, the longest first.
+fn sort_hits(hits: &mut [Hit]) {
+    hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
 }
 
 #[cfg(test)]
@@ -570,5 +640,56 @@ mod fast_classes_tests {
         let re = compile(r"\b(\w+ ){0,2}traitement");
         assert!(re.is_match("le nouveau traitement"));
         assert!(re.is_match("un kétamine traitement"));
+    }
+}
+
+#[cfg(test)]
+mod deferral_tests {
+    use super::{Hit, Plan, Target};
+    use crate::rules::RuleSet;
+    use crate::rules::builtin;
+
+    /// Deferring the disclosure lexicons' patterns, then running them all on each block, finds
+    /// exactly what running them in the scan finds.
+    #[test]
+    fn deferred_patterns_find_what_running_them_finds() {
+        let rules = RuleSet::compile(builtin::sources()).expect("embedded rulesets");
+        let blocks = [
+            "ketamine infusions are given in our clinic, and a nurse monitors you throughout.",
+            "talk to your doctor about whether ketamine is right for you.",
+            "our team will check in with you after each session; ask your psychiatrist first.",
+            "opening hours are monday to friday.",
+            "the doctor will discuss with you whether to continue, and results vary.",
+        ];
+        let disclosure_only =
+            |t: Target| matches!(t, Target::Lexicon(l) if rules.disclosure_only[l].is_some());
+        let all = rules.matcher.scan_blocks(&blocks, &|_| Plan::Run);
+        let plan = |t: Target| {
+            if disclosure_only(t) {
+                Plan::Defer
+            } else {
+                Plan::Run
+            }
+        };
+        let deferred = rules.matcher.scan_blocks(&blocks, &plan);
+        assert!(all.deferred.iter().all(Vec::is_empty));
+        let mut ran = 0;
+        for (bi, text) in blocks.iter().enumerate() {
+            let mut hits: Vec<Hit> = deferred.hits[bi].clone();
+            let mut none = hits.clone();
+            rules
+                .matcher
+                .run_deferred(&deferred.deferred[bi], text, &|_| false, &mut none);
+            assert_eq!(none, deferred.hits[bi], "nothing wanted, nothing added");
+            rules
+                .matcher
+                .run_deferred(&deferred.deferred[bi], text, &|_| true, &mut hits);
+            ran += deferred.deferred[bi].len();
+            assert_eq!(hits, all.hits[bi], "block {bi}");
+            assert!(hits.len() >= none.len());
+        }
+        assert!(ran >= 4, "the disclosure shapes were deferred ({ran} runs)");
+        // And some deferred pattern found something the scan alone did not.
+        assert!((0..blocks.len()).any(|bi| all.hits[bi].len() > deferred.hits[bi].len()));
     }
 }
