@@ -14,7 +14,7 @@
 
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
-use crate::rules::compile::Lexicon;
+use crate::rules::compile::{Lexicon, LexiconNeeds};
 use crate::rules::matcher::{Hit, Plan, Target};
 use crate::rules::{Category, LexId, Rule, RuleSet, Scope};
 use crate::segment;
@@ -155,18 +155,16 @@ impl<'r> Checker<'r> {
                 .iter()
                 .map(|b| b.lower.as_str())
                 .collect();
-            // A lexicon that only recognises caveat disclosures is not needed once they are all
-            // disclosed; its patterns (long "talk to your doctor" shapes, whose anchors are in
-            // most blocks of clinic copy) wait for their block's turn, and run only if some
-            // caveat they could disclose is still open then — usually the first few blocks.
+            // The patterns of a lexicon that matters only inside a block (long "talk to your
+            // doctor" or "results vary" shapes, whose anchors are in most blocks of clinic copy)
+            // wait for their block's turn, and run only if a claim there reads the lexicon or a
+            // caveat it could disclose is still open — usually the first few blocks.
             let plan = |t: Target| match t {
-                Target::Lexicon(l) if self.rules.disclosure_only[l].is_some() => {
-                    if self.settled(l) {
-                        Plan::Skip
-                    } else {
-                        Plan::Defer
-                    }
-                }
+                Target::Lexicon(l) => match &self.rules.lexicon_needs[l] {
+                    Some(needs) if needs.claims.is_empty() && self.settled(needs) => Plan::Skip,
+                    Some(_) => Plan::Defer,
+                    None => Plan::Run,
+                },
                 _ => Plan::Run,
             };
             let scan = self.rules.matcher.scan_blocks(&texts, &plan);
@@ -174,8 +172,19 @@ impl<'r> Checker<'r> {
                 blocks[start..end].iter().zip(scan.hits).zip(scan.deferred)
             {
                 if !deferred.is_empty() {
+                    let claims: Vec<usize> = hits
+                        .iter()
+                        .filter_map(|h| match h.target {
+                            Target::Rule(r) => Some(r),
+                            _ => None,
+                        })
+                        .collect();
                     let wanted = |t: Target| match t {
-                        Target::Lexicon(l) => !self.settled(l),
+                        Target::Lexicon(l) => {
+                            self.rules.lexicon_needs[l].as_ref().is_none_or(|n| {
+                                !self.settled(n) || n.claims.iter().any(|r| claims.contains(r))
+                            })
+                        }
                         _ => true,
                     };
                     self.rules
@@ -188,12 +197,9 @@ impl<'r> Checker<'r> {
         }
     }
 
-    /// Whether every caveat that lexicon `l` only serves to disclose is disclosed already: then
-    /// its hits can no longer change anything.
-    fn settled(&self, l: LexId) -> bool {
-        self.rules.disclosure_only[l]
-            .as_ref()
-            .is_some_and(|users| users.iter().all(|&r| self.disclosed[r]))
+    /// Whether every caveat a lexicon could disclose is disclosed already.
+    fn settled(&self, needs: &LexiconNeeds) -> bool {
+        needs.disclosures.iter().all(|&r| self.disclosed[r])
     }
 
     fn block(&mut self, block: &Block, hits: &[Hit], own: bool) {
@@ -823,20 +829,36 @@ examples.flag = ["Ketamine."]
     }
 
     #[test]
-    fn lexicons_only_for_disclosures_are_known() {
+    fn lexicons_needed_only_inside_blocks_are_known() {
         let rules = rules();
-        let caveat = rules
-            .rules
-            .iter()
-            .position(|r| r.id == "t/caveat")
-            .expect("rule");
-        let only =
-            |name: &str| rules.disclosure_only[rules.lexicon_id(name).expect("lexicon")].clone();
-        assert_eq!(only("risk"), Some(vec![caveat]));
-        assert_eq!(only("cue"), Some(vec![caveat]));
-        assert_eq!(only("drug"), None, "a trigger counts mentions");
-        assert_eq!(only("hedge"), None, "a qualifier");
-        assert_eq!(only("negation"), None, "a negator");
+        let id = |rule: &str| rules.rules.iter().position(|r| r.id == rule).expect("rule");
+        let needs =
+            |name: &str| rules.lexicon_needs[rules.lexicon_id(name).expect("lexicon")].clone();
+        let needs_of = |disclosures: Vec<usize>, claims: Vec<usize>| {
+            Some(LexiconNeeds {
+                disclosures,
+                claims,
+            })
+        };
+        let caveat = id("t/caveat");
+        assert_eq!(needs("risk"), needs_of(vec![caveat], vec![]));
+        assert_eq!(needs("cue"), needs_of(vec![caveat], vec![]));
+        assert_eq!(needs("drug"), None, "a trigger counts mentions");
+        assert_eq!(
+            needs("hedge"),
+            needs_of(vec![], vec![id("t/cure")]),
+            "a qualifier"
+        );
+        assert_eq!(
+            needs("topic"),
+            needs_of(vec![], vec![id("t/offlabel")]),
+            "required"
+        );
+        assert_eq!(
+            needs("negation"),
+            needs_of(vec![caveat], vec![id("t/cure"), id("t/hype")]),
+            "a negator of claims and of disclosures"
+        );
         // Once disclosed, the rest of a long page no longer needs them; the result is unchanged.
         let filler = "Parking is free behind the building.\n\n".repeat(SCAN_CHUNK / 20);
         let src = format!(

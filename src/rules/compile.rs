@@ -83,9 +83,24 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub lexicons: Vec<Lexicon>,
     pub(crate) matcher: Matcher,
-    /// For each lexicon used only to recognise caveat disclosures (`present-if`), the caveat
-    /// rules that use it: once all of them are disclosed, its hits can no longer change anything.
-    pub(crate) disclosure_only: Vec<Option<Vec<usize>>>,
+    /// For each lexicon whose hits matter only inside a block, when they are needed there (see
+    /// [`LexiconNeeds`]); `None` for a lexicon the whole document needs.
+    pub(crate) lexicon_needs: Vec<Option<LexiconNeeds>>,
+}
+
+/// When the hits of a lexicon that matters only inside a block are needed: a lexicon that
+/// qualifies, negates or is required by a claim is read in the claim's own sentence or paragraph,
+/// and one that discloses a caveat only until the caveat is disclosed. A lexicon the whole
+/// document needs (a caveat trigger, a `requires-document` topic, a document-scope qualifier, a
+/// caveat rule's own `unless`) has no `LexiconNeeds`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct LexiconNeeds {
+    /// The caveat rules it can disclose (`present-if`, or their `negated-by`): needed while one
+    /// of them is not disclosed yet.
+    pub disclosures: Vec<usize>,
+    /// The rules that read it around their own matches (`unless`, `negated-by`, `requires`):
+    /// needed in a block where one of them has a hit.
+    pub claims: Vec<usize>,
 }
 
 struct Ctx<'a> {
@@ -160,7 +175,7 @@ impl RuleSet {
         let validate = sources != builtin::sources();
         match build(&parsed, validate) {
             Ok((rules, lexicons, matcher)) => Ok(Self {
-                disclosure_only: disclosure_only(&rules, lexicons.len()),
+                lexicon_needs: lexicon_needs(&rules, lexicons.len()),
                 sources,
                 rules,
                 lexicons,
@@ -183,32 +198,57 @@ impl RuleSet {
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
 
-/// See [`RuleSet::disclosure_only`]. Interpolation into a pattern is not a use: the pattern's
+/// See [`RuleSet::lexicon_needs`]. Interpolation into a pattern is not a use: the pattern's
 /// regex holds the lexicon's phrases itself.
-fn disclosure_only(rules: &[Rule], lexicons: usize) -> Vec<Option<Vec<usize>>> {
-    let mut out: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); lexicons];
+fn lexicon_needs(rules: &[Rule], lexicons: usize) -> Vec<Option<LexiconNeeds>> {
+    let mut out: Vec<Option<LexiconNeeds>> = vec![Some(LexiconNeeds::default()); lexicons];
     for (idx, rule) in rules.iter().enumerate() {
-        for &l in rule
-            .negated_by
-            .iter()
-            .chain(&rule.unless)
-            .chain(&rule.requires)
-            .chain(&rule.requires_document)
-            .chain(&rule.trigger)
-        {
+        let caveat = rule.category == Category::MissingCaveat;
+        let mut document: Vec<LexId> = rule.requires_document.clone();
+        document.extend(&rule.trigger);
+        let (mut disclosures, mut claims): (Vec<LexId>, Vec<LexId>) = (Vec::new(), Vec::new());
+        if caveat {
+            // A caveat rule's `unless` hands the whole document to other rules; its negators
+            // deny a disclosure, so they matter where one could be.
+            document.extend(&rule.unless);
+            document.extend(&rule.requires);
+            disclosures.extend(&rule.negated_by);
+        } else {
+            if rule.unless_scope == Scope::Document {
+                document.extend(&rule.unless);
+            } else {
+                claims.extend(&rule.unless);
+            }
+            claims.extend(&rule.negated_by);
+            claims.extend(&rule.requires);
+        }
+        disclosures.extend(rule.present_if.iter().flatten());
+        for l in document {
             out[l] = None;
         }
-        for &l in rule.present_if.iter().flatten() {
-            if let Some(users) = &mut out[l] {
-                users.push(idx);
+        for l in disclosures {
+            if let Some(needs) = &mut out[l] {
+                needs.disclosures.push(idx);
+            }
+        }
+        for l in claims {
+            if let Some(needs) = &mut out[l] {
+                needs.claims.push(idx);
             }
         }
     }
     for entry in &mut out {
-        if entry.as_ref().is_some_and(Vec::is_empty) {
-            // Used by no rule at all: nothing to skip for.
+        if entry
+            .as_ref()
+            .is_some_and(|n| n.disclosures.is_empty() && n.claims.is_empty())
+        {
+            // Used by no rule at all: nothing to wait for.
             *entry = None;
         }
+    }
+    for needs in out.iter_mut().flatten() {
+        needs.disclosures.dedup();
+        needs.claims.dedup();
     }
     out
 }

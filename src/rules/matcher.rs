@@ -662,7 +662,7 @@ mod deferral_tests {
             "the doctor will discuss with you whether to continue, and results vary.",
         ];
         let disclosure_only =
-            |t: Target| matches!(t, Target::Lexicon(l) if rules.disclosure_only[l].is_some());
+            |t: Target| matches!(t, Target::Lexicon(l) if rules.lexicon_needs[l].is_some());
         let all = rules.matcher.scan_blocks(&blocks, &|_| Plan::Run);
         let plan = |t: Target| {
             if disclosure_only(t) {
