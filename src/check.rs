@@ -162,7 +162,9 @@ impl<'r> Checker<'r> {
             let plan = |t: Target| match t {
                 Target::Lexicon(l) => match &self.rules.lexicon_needs[l] {
                     Some(needs) if needs.claims.is_empty() && self.settled(needs) => Plan::Skip,
-                    Some(_) => Plan::Defer,
+                    Some(needs) => Plan::Defer {
+                        soon: !self.settled(needs),
+                    },
                     None => Plan::Run,
                 },
                 _ => Plan::Run,

@@ -47,8 +47,10 @@ pub enum Plan {
     Skip,
     /// Not run yet: the blocks where it would run are listed, and [`Matcher::run_deferred`] runs
     /// it on one of them only if its matches are still wanted when that block's turn comes.
-    /// Only patterns with anchors are deferred (the others run over the joined blocks).
-    Defer,
+    /// Only patterns with anchors are deferred (the others run over the joined blocks). With
+    /// `soon`, it will most likely run on the first blocks that hold its anchors, so it is
+    /// compiled with the patterns that run now (side by side) rather than alone when it does.
+    Defer { soon: bool },
 }
 
 /// Hits of a chunk of blocks, per block.
@@ -410,7 +412,7 @@ impl Matcher {
     /// search, times dozens of patterns, times thousands of short blocks, was most of the time.
     #[must_use]
     pub fn scan_blocks(&self, blocks: &[&str], plan: &dyn Fn(Target) -> Plan) -> Scan {
-        let deferrable = |p: &Pattern| p.sets > 0 && plan(p.target) == Plan::Defer;
+        let deferrable = |p: &Pattern| p.sets > 0 && matches!(plan(p.target), Plan::Defer { .. });
         let skip = |p: &Pattern| plan(p.target) == Plan::Skip || deferrable(p);
         let mut joined =
             String::with_capacity(blocks.iter().map(|b| b.len() + SEPARATOR.len()).sum());
@@ -500,7 +502,7 @@ impl Matcher {
             .zip(&wanted)
             .filter(|(p, seen)| {
                 p.regex.get().is_none()
-                    && !skip(p)
+                    && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
                     && (p.sets == 0 || seen.iter().any(|(_, mask)| *mask == p.all_sets()))
             })
             .map(|(p, _)| p)
@@ -661,12 +663,12 @@ mod deferral_tests {
             "opening hours are monday to friday.",
             "the doctor will discuss with you whether to continue, and results vary.",
         ];
-        let disclosure_only =
+        let deferrable =
             |t: Target| matches!(t, Target::Lexicon(l) if rules.lexicon_needs[l].is_some());
         let all = rules.matcher.scan_blocks(&blocks, &|_| Plan::Run);
         let plan = |t: Target| {
-            if disclosure_only(t) {
-                Plan::Defer
+            if deferrable(t) {
+                Plan::Defer { soon: false }
             } else {
                 Plan::Run
             }
