@@ -14,7 +14,7 @@
 
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
-use crate::rules::compile::{Lexicon, LexiconNeeds};
+use crate::rules::compile::Lexicon;
 use crate::rules::matcher::{Hit, Plan, Target};
 use crate::rules::{Category, LexId, Rule, RuleSet, Scope};
 use crate::segment;
@@ -160,13 +160,9 @@ impl<'r> Checker<'r> {
             // wait for their block's turn, and run only if a claim there reads the lexicon or a
             // caveat it could disclose is still open — usually the first few blocks.
             let plan = |t: Target| match t {
-                Target::Lexicon(l) => match &self.rules.lexicon_needs[l] {
-                    Some(needs) if needs.claims.is_empty() && self.settled(needs) => Plan::Skip,
-                    Some(needs) => Plan::Defer {
-                        soon: !self.settled(needs),
-                    },
-                    None => Plan::Run,
-                },
+                Target::Lexicon(l) => self.rules.lexicon_needs[l]
+                    .as_ref()
+                    .map_or(Plan::Run, |needs| needs.plan(&self.disclosed)),
                 _ => Plan::Run,
             };
             let scan = self.rules.matcher.scan_blocks(&texts, &plan);
@@ -182,11 +178,9 @@ impl<'r> Checker<'r> {
                         })
                         .collect();
                     let wanted = |t: Target| match t {
-                        Target::Lexicon(l) => {
-                            self.rules.lexicon_needs[l].as_ref().is_none_or(|n| {
-                                !self.settled(n) || n.claims.iter().any(|r| claims.contains(r))
-                            })
-                        }
+                        Target::Lexicon(l) => self.rules.lexicon_needs[l]
+                            .as_ref()
+                            .is_none_or(|needs| needs.wanted(&self.disclosed, &claims)),
                         _ => true,
                     };
                     self.rules
@@ -197,11 +191,6 @@ impl<'r> Checker<'r> {
             }
             start = end;
         }
-    }
-
-    /// Whether every caveat a lexicon could disclose is disclosed already.
-    fn settled(&self, needs: &LexiconNeeds) -> bool {
-        needs.disclosures.iter().all(|&r| self.disclosed[r])
     }
 
     fn block(&mut self, block: &Block, hits: &[Hit], own: bool) {
@@ -646,6 +635,7 @@ fn dedupe(rules: &RuleSet, findings: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::rules::RulesetSource;
+    use crate::rules::compile::LexiconNeeds;
 
     /// A small ruleset exercising each mechanism on its own.
     const RULES: &str = r#"

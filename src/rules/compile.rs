@@ -4,7 +4,7 @@
 //! refer to the lexicons of the built-in ones. Errors carry the file and byte span they concern,
 //! so `check-rules` can point into the TOML like a compiler.
 
-use super::matcher::{Matcher, MatcherBuilder, Target, fast_classes};
+use super::matcher::{Matcher, MatcherBuilder, Plan, Target, fast_classes};
 use super::schema::{
     Applicability, Category, CaveatId, RawLexicon, RawRule, RawRuleset, Scope, Severity,
 };
@@ -101,6 +101,29 @@ pub(crate) struct LexiconNeeds {
     /// The rules that read it around their own matches (`unless`, `negated-by`, `requires`):
     /// needed in a block where one of them has a hit.
     pub claims: Vec<usize>,
+}
+
+impl LexiconNeeds {
+    /// Whether a caveat it could disclose is still open, given which rules are `disclosed`.
+    fn open(&self, disclosed: &[bool]) -> bool {
+        self.disclosures.iter().any(|&r| !disclosed[r])
+    }
+
+    /// What a scan does with its patterns (see [`Plan`]): nothing once no caveat it could
+    /// disclose is open and no claim reads it; otherwise they wait for their block.
+    pub(crate) fn plan(&self, disclosed: &[bool]) -> Plan {
+        let soon = self.open(disclosed);
+        if soon || !self.claims.is_empty() {
+            Plan::Defer { soon }
+        } else {
+            Plan::Skip
+        }
+    }
+
+    /// Whether its hits are wanted in a block whose rule hits are `claims`.
+    pub(crate) fn wanted(&self, disclosed: &[bool], claims: &[usize]) -> bool {
+        self.open(disclosed) || self.claims.iter().any(|r| claims.contains(r))
+    }
 }
 
 struct Ctx<'a> {
