@@ -107,6 +107,18 @@ fn check_1mb(bencher: Bencher, format: Format) {
         .bench(|| check::check(rules, format, divan::black_box(&text)));
 }
 
+/// The phrase automaton alone over 1 MB of lower-cased plain copy, nothing decided: the floor
+/// under `check_1mb` for as long as every phrase, lexicon word and pattern anchor is one
+/// automaton run over all the text (docs/performance.md).
+#[divan::bench(sample_count = 20)]
+fn automaton_alone_1mb(bencher: Bencher) {
+    let rules = rules();
+    let text = corpus(Format::Text, 1 << 20).to_lowercase();
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| rules.automaton_matches(divan::black_box(&text)));
+}
+
 /// A 5 KB page, the editor-keystroke case.
 #[divan::bench(args = FORMATS)]
 fn check_5kb(bencher: Bencher, format: Format) {

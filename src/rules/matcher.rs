@@ -404,6 +404,12 @@ impl Matcher {
         })
     }
 
+    /// See [`super::RuleSet::automaton_matches`].
+    #[must_use]
+    pub fn automaton_matches(&self, text: &str) -> usize {
+        self.ac.find_overlapping_iter(text).count()
+    }
+
     /// Every match in each of `blocks` (lower-cased block texts), per block, sorted by start;
     /// the patterns of each target run, or not, or later, as `plan` says.
     ///
