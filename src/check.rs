@@ -743,6 +743,52 @@ examples.flag = ["Ketamine."]
     }
 
     #[test]
+    fn exception_patterns_cancel_the_matches_they_overlap() {
+        let rules = RuleSet::compile(vec![RulesetSource {
+            name: "x.toml".into(),
+            text: r#"
+[lexicon.question]
+patterns = ['\?']
+exception-patterns = ['\bwhy wait\b[^.!?]*\?']
+[lexicon.place]
+phrases = ["clinic"]
+exception-patterns = ['\bclinic (street|road)\b']
+
+[[rule]]
+id = "t/fast"
+category = "efficacy"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+phrases = ["works fast"]
+patterns = ['\bat the {place}\b']
+exception-patterns = ['\bworks fast food\b']
+unless = ["question"]
+examples.flag = ["It works fast."]
+"#
+            .into(),
+        }])
+        .unwrap_or_else(|(_, e)| panic!("{e:?}"));
+        let found = |src: &str| -> Vec<String> {
+            check(&rules, Format::Text, src)
+                .into_iter()
+                .map(|f| src[f.span].to_string())
+                .collect()
+        };
+        // A real question still suppresses; a rhetorical one no longer counts as a question.
+        assert!(found("Who says it works fast?").is_empty());
+        assert_eq!(found("Why wait when it works fast?"), ["works fast"]);
+        // A rule's own exception pattern.
+        assert!(found("It works fast food magic.").is_empty());
+        assert_eq!(found("It works fast."), ["works fast"]);
+        // A lexicon's exception pattern comes along into a rule pattern that interpolates it.
+        assert_eq!(found("Meet us at the clinic today."), ["at the clinic"]);
+        assert!(found("Meet us at the clinic road.").is_empty());
+    }
+
+    #[test]
     fn a_failed_longer_phrase_does_not_hide_a_shorter_one() {
         // "cures cancer" fails its boundary inside "cancerous"; "cures" must still be found.
         assert_eq!(

@@ -146,6 +146,15 @@ fn invalid_regex() {
 }
 
 #[test]
+fn invalid_exception_pattern() {
+    let err = broken(
+        "phrases = [\"zorbulous drug\"]",
+        "phrases = [\"zorbulous drug\"]\nexception-patterns = [\"zorbulous (drugstore\"]",
+    );
+    assert_points(&err, "unclosed group", 13);
+}
+
+#[test]
 fn regex_over_the_size_limit_is_reported_at_load() {
     // Valid syntax, but far too large to compile: caught when the ruleset loads, not skipped
     // later when the pattern would first be needed.

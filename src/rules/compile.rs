@@ -333,8 +333,14 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
         .flat_map(|f| {
             f.lexicon
                 .values()
-                .flat_map(|l| &l.get_ref().patterns)
-                .chain(f.rule.iter().flat_map(|r| &r.get_ref().patterns))
+                .flat_map(|l| {
+                    let l = l.get_ref();
+                    l.patterns.iter().chain(&l.exception_patterns)
+                })
+                .chain(f.rule.iter().flat_map(|r| {
+                    let r = r.get_ref();
+                    r.patterns.iter().chain(&r.exception_patterns)
+                }))
         })
         .map(|p| p.get_ref().as_str())
         .collect::<Vec<_>>()
@@ -365,6 +371,15 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
             *src,
             &lex.patterns,
             Target::Lexicon(id),
+            &mut pattern_trees,
+            &lex_regex,
+        );
+        add_patterns(
+            &mut ctx,
+            &mut mb,
+            *src,
+            &lex.exception_patterns,
+            Target::LexiconException(id),
             &mut pattern_trees,
             &lex_regex,
         );
@@ -405,6 +420,15 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
                 src,
                 &r.patterns,
                 Target::Rule(index),
+                &mut pattern_trees,
+                &lex_regex,
+            );
+            add_patterns(
+                &mut ctx,
+                &mut mb,
+                src,
+                &r.exception_patterns,
+                Target::RuleException(index),
                 &mut pattern_trees,
                 &lex_regex,
             );
@@ -569,9 +593,10 @@ fn add_patterns(
         // A rule pattern inherits the exceptions of the lexicons it interpolates, so that
         // "{unapproved-condition}" does not match inside "trauma-informed".
         if let Target::Rule(rule) = target {
+            let mut inherited = Vec::new();
             for (name, &id) in &ctx.lex_ids {
                 if p.get_ref().contains(&format!("{{{name}}}")) {
-                    let (_, lex) = ctx.raw_lex[id];
+                    let (lex_src, lex) = ctx.raw_lex[id];
                     for spec in lex
                         .get_ref()
                         .exceptions
@@ -580,7 +605,19 @@ fn add_patterns(
                     {
                         mb.phrase(spec, Target::RuleException(rule));
                     }
+                    inherited.push((lex_src, &lex.get_ref().exception_patterns));
                 }
+            }
+            for (lex_src, patterns) in inherited {
+                add_patterns(
+                    ctx,
+                    mb,
+                    lex_src,
+                    patterns,
+                    Target::RuleException(rule),
+                    trees,
+                    lex_regex,
+                );
             }
         }
     }

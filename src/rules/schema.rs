@@ -39,6 +39,10 @@ pub struct RawLexicon {
     /// Phrases that, overlapping a match of this lexicon, cancel it ("not only" for `not`).
     #[serde(default)]
     pub exceptions: Vec<Spanned<String>>,
+    /// Patterns that cancel an overlapping match, for exceptions no phrase list can spell: a
+    /// rhetorical "why wait … when …?" cancels the `?` that marks a real question.
+    #[serde(default)]
+    pub exception_patterns: Vec<Spanned<String>>,
     /// As a qualifier (`unless`), the lexicon counts only in the claim's own clause: a modal
     /// hedges its own verb ("the pills you may have tried, ketamine works at once").
     #[serde(default)]
@@ -116,6 +120,9 @@ pub struct RawRule {
     pub patterns: Vec<Spanned<String>>,
     #[serde(default)]
     pub exceptions: Vec<Spanned<String>>,
+    /// As for a lexicon: patterns that cancel an overlapping match.
+    #[serde(default)]
+    pub exception_patterns: Vec<Spanned<String>>,
     #[serde(default)]
     pub negated_by: Vec<Spanned<String>>,
     #[serde(default)]
