@@ -181,12 +181,13 @@ fn required_one(hir: &Hir) -> Option<AnchorSet> {
 
 /// How selective a set is: its least selective literal, by length (short literals such as "is"
 /// occur everywhere), with digits and punctuation counting triple: "%" is rarer in copy than
-/// any three letters.
+/// any three letters. Full stops and commas are not: every sentence has one, so a set of "." or
+/// ", " would make the automaton report every sentence.
 fn score(set: &[Vec<u8>]) -> usize {
     let weight = |lit: &Vec<u8>| -> usize {
         lit.iter()
             .map(|&b| {
-                if b.is_ascii_lowercase() || b == b' ' {
+                if b.is_ascii_lowercase() || matches!(b, b' ' | b'.' | b',') {
                     1
                 } else {
                     3
@@ -257,6 +258,17 @@ mod tests {
             of(r"[0-9]+ ?(%|percent) (\w+ ){0,2}(success|response)"),
             [vec!["response", "success"], vec!["% ", "percent "]]
         );
+    }
+
+    #[test]
+    fn sentence_punctuation_is_no_requirement_beside_a_better_one() {
+        // "." and ", " are in every sentence: as extra sets they would only add automaton
+        // matches. "%" stays rare (see above).
+        assert_eq!(
+            of(r"\bsimply (\w+ )?better( \w+)?[.!;]"),
+            [vec!["simply "], vec!["better"]]
+        );
+        assert_eq!(of(r"\bso(\w+)?, (\w+ )?better"), [vec!["better"]]);
     }
 
     #[test]
