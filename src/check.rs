@@ -763,7 +763,7 @@ label = "l"
 help = "h"
 note = "n"
 phrases = ["works fast"]
-patterns = ['\bat the {place}\b']
+patterns = ['\bat the {place}\b', '\bnear the {place}\b']
 exception-patterns = ['\bworks fast food\b']
 unless = ["question"]
 examples.flag = ["It works fast."]
@@ -786,6 +786,15 @@ examples.flag = ["It works fast."]
         // A lexicon's exception pattern comes along into a rule pattern that interpolates it.
         assert_eq!(found("Meet us at the clinic today."), ["at the clinic"]);
         assert!(found("Meet us at the clinic road.").is_empty());
+        assert!(found("Park near the clinic street.").is_empty());
+        // Inherited once per rule, not once per pattern that interpolates the lexicon: `?`,
+        // its exception, the place exception, two rule patterns, the rule's own exception and
+        // the inherited one.
+        assert!(
+            format!("{:?}", rules.matcher).contains("patterns: 7"),
+            "{:?}",
+            rules.matcher
+        );
     }
 
     #[test]

@@ -575,6 +575,8 @@ fn add_patterns(
     trees: &mut HashMap<&str, Option<Hir>>,
     lex_regex: &[Option<String>],
 ) {
+    // Exception patterns of the lexicons these rule patterns interpolate, each lexicon once.
+    let mut inherited = Vec::new();
     for p in patterns {
         // A pattern written twice is parsed from its text the second time.
         if let Some(hir) = trees.remove(p.get_ref().as_str()).flatten() {
@@ -593,7 +595,6 @@ fn add_patterns(
         // A rule pattern inherits the exceptions of the lexicons it interpolates, so that
         // "{unapproved-condition}" does not match inside "trauma-informed".
         if let Target::Rule(rule) = target {
-            let mut inherited = Vec::new();
             for (name, &id) in &ctx.lex_ids {
                 if p.get_ref().contains(&format!("{{{name}}}")) {
                     let (lex_src, lex) = ctx.raw_lex[id];
@@ -605,20 +606,24 @@ fn add_patterns(
                     {
                         mb.phrase(spec, Target::RuleException(rule));
                     }
-                    inherited.push((lex_src, &lex.get_ref().exception_patterns));
+                    if !inherited.iter().any(|(seen, _, _)| *seen == id) {
+                        inherited.push((id, lex_src, &lex.get_ref().exception_patterns));
+                    }
                 }
             }
-            for (lex_src, patterns) in inherited {
-                add_patterns(
-                    ctx,
-                    mb,
-                    lex_src,
-                    patterns,
-                    Target::RuleException(rule),
-                    trees,
-                    lex_regex,
-                );
-            }
+        }
+    }
+    if let Target::Rule(rule) = target {
+        for (_, lex_src, patterns) in inherited {
+            add_patterns(
+                ctx,
+                mb,
+                lex_src,
+                patterns,
+                Target::RuleException(rule),
+                trees,
+                lex_regex,
+            );
         }
     }
 }
