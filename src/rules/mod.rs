@@ -8,6 +8,7 @@ pub mod examples;
 pub mod interpolate;
 pub mod matcher;
 pub mod phrase;
+pub mod prefix_table;
 pub mod schema;
 
 pub use compile::{LexId, Rule, RuleSet, RulesetError, RulesetSource};
