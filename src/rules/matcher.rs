@@ -219,8 +219,7 @@ impl MatcherBuilder {
             matcher
                 .ac
                 .set(Some(
-                    build_automaton(&matcher.strings)
-                        .map_err(|message| vec![(None, message)])?,
+                    build_automaton(&matcher.strings).map_err(|message| vec![(None, message)])?,
                 ))
                 .ok();
             matcher
@@ -576,7 +575,11 @@ impl Matcher {
                     on_match((m.start(), m.end(), m.pattern().as_usize()));
                 }
             }
-            None => self.table.find(&self.strings, text).into_iter().for_each(on_match),
+            None => self
+                .table
+                .find(&self.strings, text)
+                .into_iter()
+                .for_each(on_match),
         }
         // The patterns about to run for the first time compile side by side: on a first page,
         // compiling is most of the check.

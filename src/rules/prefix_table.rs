@@ -142,8 +142,23 @@ mod tests {
     #[test]
     fn finds_what_the_automaton_finds_in_its_order() {
         let strings: Vec<String> = [
-            "a", "ab", "abc", "abcd", "bc", "c", "cure", "cures", "cures cancer", "é", "kétamine",
-            " to", "to ", "is ", "this is", "%", "100%",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "bc",
+            "c",
+            "cure",
+            "cures",
+            "cures cancer",
+            "é",
+            "kétamine",
+            " to",
+            "to ",
+            "is ",
+            "this is",
+            "%",
+            "100%",
         ]
         .iter()
         .map(|s| (*s).to_string())
@@ -157,7 +172,11 @@ mod tests {
             "zzz",
         ] {
             let table = PrefixTable::new(&strings);
-            assert_eq!(table.find(&strings, text), automaton(&strings, text), "{text:?}");
+            assert_eq!(
+                table.find(&strings, text),
+                automaton(&strings, text),
+                "{text:?}"
+            );
         }
     }
 
