@@ -11,7 +11,8 @@ use super::schema::{
 use super::{builtin, interpolate, phrase};
 use rayon::prelude::*;
 use regex_syntax::hir::Hir;
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::OnceLock;
 use toml::Spanned;
@@ -35,7 +36,7 @@ pub struct RulesetError {
 /// Index of a lexicon in [`RuleSet::lexicons`].
 pub type LexId = usize;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Lexicon {
     pub name: String,
     pub description: String,
@@ -43,14 +44,14 @@ pub struct Lexicon {
     pub clause_bound: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Examples {
     pub flag: Vec<String>,
     pub pass: Vec<String>,
 }
 
 /// A validated rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub category: Category,
@@ -93,7 +94,7 @@ pub struct RuleSet {
 /// and one that discloses a caveat only until the caveat is disclosed. A lexicon the whole
 /// document needs (a caveat trigger, a `requires-document` topic, a document-scope qualifier, a
 /// caveat rule's own `unless`) has no `LexiconNeeds`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct LexiconNeeds {
     /// The caveat rules it can disclose (`present-if`, or their `negated-by`): needed while one
     /// of them is not disclosed yet.
@@ -128,7 +129,8 @@ impl LexiconNeeds {
 
 struct Ctx<'a> {
     errors: Vec<RulesetError>,
-    lex_ids: HashMap<String, LexId>,
+    /// Ordered, so that compiling is deterministic (the snapshot test compares bytes).
+    lex_ids: BTreeMap<String, LexId>,
     raw_lex: Vec<(usize, &'a Spanned<RawLexicon>)>,
     /// Where each pattern added to the matcher was written (file, span), in order.
     pattern_spans: Vec<(usize, Range<usize>)>,
@@ -172,6 +174,19 @@ impl RuleSet {
     /// # Errors
     /// Every problem found, each with its file and span.
     pub fn compile(
+        sources: Vec<RulesetSource>,
+    ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
+        if sources == builtin::sources() {
+            match super::snapshot::load(sources) {
+                Ok(rules) => return Ok(rules),
+                Err(sources) => return Self::compile_sources(sources),
+            }
+        }
+        Self::compile_sources(sources)
+    }
+
+    /// [`RuleSet::compile`] from the TOML, never from the embedded rulesets' snapshot.
+    pub(crate) fn compile_sources(
         sources: Vec<RulesetSource>,
     ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
         let mut parsed: Vec<Option<RawRuleset>> = Vec::new();
@@ -288,7 +303,7 @@ fn lexicon_needs(rules: &[Rule], lexicons: usize) -> Vec<Option<LexiconNeeds>> {
 fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>) {
     let mut ctx = Ctx {
         errors: Vec::new(),
-        lex_ids: HashMap::new(),
+        lex_ids: BTreeMap::new(),
         raw_lex: Vec::new(),
         pattern_spans: Vec::new(),
     };

@@ -19,13 +19,15 @@ use rayon::prelude::*;
 use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_syntax::hir::Hir;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Who a phrase or pattern belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Target {
     Rule(usize),
     /// An exception phrase of a rule: overlapping a match of the rule, it cancels it.
@@ -69,7 +71,7 @@ pub struct Scan {
 }
 
 /// Who an automaton string belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum Owner {
     /// A phrase of a rule or lexicon; `prefix` phrases ("dizz*") extend to the end of the word.
     Phrase { target: Target, prefix: bool },
@@ -81,7 +83,7 @@ enum Owner {
 /// A regex pattern, compiled when first needed.
 struct Pattern {
     /// Its syntax tree, with [`fast_classes`] applied to its source.
-    hir: Hir,
+    tree: Tree,
     target: Target,
     /// How many anchor sets the automaton holds for it (see [`super::anchor`]); with none, the
     /// pattern runs on every block.
@@ -89,6 +91,29 @@ struct Pattern {
     /// `None` if compiling failed, which validation at load time rules out for user rulesets
     /// and a test rules out for the embedded ones.
     regex: OnceLock<Option<Regex>>,
+}
+
+/// A pattern's syntax tree: parsed, or in the snapshot's bytes (see [`super::hir_codec`]) until
+/// the pattern is compiled.
+enum Tree {
+    Parsed(Hir),
+    Encoded(Vec<u8>),
+}
+
+impl Tree {
+    fn hir(&self) -> Option<Cow<'_, Hir>> {
+        match self {
+            Tree::Parsed(hir) => Some(Cow::Borrowed(hir)),
+            Tree::Encoded(bytes) => super::hir_codec::decode(bytes).map(Cow::Owned),
+        }
+    }
+
+    fn compile(&self) -> Result<Regex, String> {
+        let hir = self
+            .hir()
+            .ok_or("the rulesets' snapshot holds a broken syntax tree")?;
+        compile_regex(&hir)
+    }
 }
 
 /// A pattern as added to the builder: text to parse (with [`fast_classes`] applied), or a tree.
@@ -104,9 +129,7 @@ impl Pattern {
     }
 
     fn regex(&self) -> Option<&Regex> {
-        self.regex
-            .get_or_init(|| compile_regex(&self.hir).ok())
-            .as_ref()
+        self.regex.get_or_init(|| self.tree.compile().ok()).as_ref()
     }
 }
 
@@ -193,7 +216,7 @@ impl MatcherBuilder {
                         }
                     }
                     patterns.push(Pattern {
-                        hir,
+                        tree: Tree::Parsed(hir),
                         target,
                         sets: u8::try_from(sets.len()).unwrap_or(0),
                         regex: OnceLock::new(),
@@ -205,14 +228,7 @@ impl MatcherBuilder {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let matcher = Matcher {
-            table: PrefixTable::new(&self.strings),
-            ac: OnceLock::new(),
-            scanned: AtomicUsize::new(0),
-            strings: self.strings,
-            owners: self.owners,
-            patterns,
-        };
+        let matcher = Matcher::new(self.strings, self.owners, patterns);
         if validate {
             // A user's ruleset: every error now, at load time, rather than at the first large
             // page.
@@ -420,7 +436,59 @@ fn word_before(text: &str, at: usize) -> bool {
     }
 }
 
+/// What a [`Matcher`] is made of, as the snapshot of the embedded rulesets holds it (see
+/// [`super::snapshot`]): the automaton and the table are built from `strings` when loaded.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct MatcherData {
+    strings: Vec<String>,
+    owners: Vec<Vec<Owner>>,
+    /// Each pattern's target, anchor sets and tree (see [`super::hir_codec`]).
+    patterns: Vec<(Target, u8, Vec<u8>)>,
+}
+
 impl Matcher {
+    fn new(strings: Vec<String>, owners: Vec<Vec<Owner>>, patterns: Vec<Pattern>) -> Self {
+        Matcher {
+            table: PrefixTable::new(&strings),
+            ac: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+            strings,
+            owners,
+            patterns,
+        }
+    }
+
+    #[cfg(test)]
+    /// `None` if a pattern's tree is missing.
+    pub(crate) fn to_data(&self) -> Option<MatcherData> {
+        Some(MatcherData {
+            strings: self.strings.clone(),
+            owners: self.owners.clone(),
+            patterns: self
+                .patterns
+                .iter()
+                .map(|p| {
+                    let hir = p.tree.hir()?;
+                    Some((p.target, p.sets, super::hir_codec::encode(&hir)))
+                })
+                .collect::<Option<_>>()?,
+        })
+    }
+
+    pub(crate) fn from_data(data: MatcherData) -> Self {
+        let patterns = data
+            .patterns
+            .into_iter()
+            .map(|(target, sets, tree)| Pattern {
+                tree: Tree::Encoded(tree),
+                target,
+                sets,
+                regex: OnceLock::new(),
+            })
+            .collect();
+        Matcher::new(data.strings, data.owners, patterns)
+    }
+
     /// Compiles every pattern not compiled yet.
     ///
     /// # Errors
@@ -429,7 +497,7 @@ impl Matcher {
         // Compiling the patterns is most of the remaining start-up time; they are independent.
         self.patterns.par_iter().enumerate().try_for_each(|(n, p)| {
             if p.regex.get().is_none() {
-                let re = compile_regex(&p.hir).map_err(|e| (n, e))?;
+                let re = p.tree.compile().map_err(|e| (n, e))?;
                 let _ = p.regex.set(Some(re));
             }
             Ok(())

@@ -5,11 +5,13 @@ pub mod anchor;
 pub mod builtin;
 pub mod compile;
 pub mod examples;
+mod hir_codec;
 pub mod interpolate;
 pub mod matcher;
 pub mod phrase;
 pub mod prefix_table;
 pub mod schema;
+mod snapshot;
 
 pub use compile::{LexId, Rule, RuleSet, RulesetError, RulesetSource};
 pub use schema::{Applicability, Category, CaveatId, Scope, Severity};

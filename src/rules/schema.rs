@@ -2,7 +2,7 @@
 //! that later validation reports. `deny_unknown_fields` everywhere, so a misspelt key is an error
 //! at its line and column rather than a silently ignored setting.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -49,7 +49,7 @@ pub struct RawLexicon {
     pub clause_bound: bool,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Info,
@@ -57,7 +57,7 @@ pub enum Severity {
     Error,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     Hype,
@@ -69,7 +69,7 @@ pub enum Category {
     MissingCaveat,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum CaveatId {
     SideEffects,
@@ -80,7 +80,7 @@ pub enum CaveatId {
     Consult,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     #[default]
@@ -89,7 +89,7 @@ pub enum Scope {
     Document,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Applicability {
     /// A word swap that keeps the meaning: `--fix` applies it.
