@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         stdout: &mut out,
         stderr: &mut err,
         stdout_is_terminal,
+        exits_after: true,
     };
     match run(&cli, &mut io).and_then(|exit| out.flush().map(|()| exit)) {
         Ok(exit) => ExitCode::from(exit.code()),

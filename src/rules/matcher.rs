@@ -12,15 +12,13 @@
 //! [`TABLE_SCAN_BYTES`] of text, a [`PrefixTable`] finds the same matches at a fraction of the
 //! build cost, so that checking one small page does not wait for an automaton it barely uses.
 
+use super::pattern_regex::PatternRegex;
 use super::phrase::PhraseSpec;
 use super::prefix_table::{Found, PrefixTable};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
-use regex_automata::meta::Regex;
-use regex_automata::nfa::thompson::WhichCaptures;
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -82,38 +80,11 @@ enum Owner {
 
 /// A regex pattern, compiled when first needed.
 struct Pattern {
-    /// Its syntax tree, with [`fast_classes`] applied to its source.
-    tree: Tree,
+    regex: PatternRegex,
     target: Target,
     /// How many anchor sets the automaton holds for it (see [`super::anchor`]); with none, the
     /// pattern runs on every block.
     sets: u8,
-    /// `None` if compiling failed, which validation at load time rules out for user rulesets
-    /// and a test rules out for the embedded ones.
-    regex: OnceLock<Option<Regex>>,
-}
-
-/// A pattern's syntax tree: parsed, or in the snapshot's bytes (see [`super::hir_codec`]) until
-/// the pattern is compiled.
-enum Tree {
-    Parsed(Hir),
-    Encoded(Vec<u8>),
-}
-
-impl Tree {
-    fn hir(&self) -> Option<Cow<'_, Hir>> {
-        match self {
-            Tree::Parsed(hir) => Some(Cow::Borrowed(hir)),
-            Tree::Encoded(bytes) => super::hir_codec::decode(bytes).map(Cow::Owned),
-        }
-    }
-
-    fn compile(&self) -> Result<Regex, String> {
-        let hir = self
-            .hir()
-            .ok_or("the rulesets' snapshot holds a broken syntax tree")?;
-        compile_regex(&hir)
-    }
 }
 
 /// A pattern as added to the builder: text to parse (with [`fast_classes`] applied), or a tree.
@@ -127,10 +98,6 @@ impl Pattern {
     fn all_sets(&self) -> u8 {
         u8::try_from((1u16 << self.sets) - 1).unwrap_or(u8::MAX)
     }
-
-    fn regex(&self) -> Option<&Regex> {
-        self.regex.get_or_init(|| self.tree.compile().ok()).as_ref()
-    }
 }
 
 #[derive(Default)]
@@ -140,10 +107,6 @@ pub struct MatcherBuilder {
     owners: Vec<Vec<Owner>>,
     patterns: Vec<(Source, Target)>,
 }
-
-/// Size limit for one compiled regex; generous because lexicon interpolation builds long
-/// alternations, bounded so a hostile user ruleset cannot exhaust memory.
-const REGEX_SIZE_LIMIT: usize = 64 << 20;
 
 impl MatcherBuilder {
     pub fn phrase(&mut self, spec: PhraseSpec, target: Target) {
@@ -216,10 +179,9 @@ impl MatcherBuilder {
                         }
                     }
                     patterns.push(Pattern {
-                        tree: Tree::Parsed(hir),
+                        regex: PatternRegex::parsed(hir),
                         target,
                         sets: u8::try_from(sets.len()).unwrap_or(0),
-                        regex: OnceLock::new(),
                     });
                 }
                 Err(message) => errors.push((Some(n), message)),
@@ -282,36 +244,6 @@ fn parse_with_anchors(source: Source) -> Result<(Hir, Vec<Vec<String>>), String>
         })
         .collect();
     Ok((hir, sets))
-}
-
-/// Compiles a pattern already rewritten by [`fast_classes`] and parsed.
-fn compile_regex(hir: &Hir) -> Result<Regex, String> {
-    // Case-sensitive over lower-cased text with lower-cased literals: Unicode case folding of
-    // every literal and class made compilation several times slower for no gain. Only the lazy
-    // DFA and the PikeVM are built: the engines that help short anchored searches (one-pass DFA,
-    // backtracker, eager full DFA) cost compile time, and most patterns compile per run. Only the
-    // implicit whole-match group (with none, the PikeVM fallback lost matches on French copy in
-    // our corpus) and no literal prefilter: the automaton's anchors
-    // already chose the blocks, and on a block of a few hundred bytes the lazy DFA alone is faster
-    // than building a prefilter for a pattern that interpolates a lexicon of hundreds of phrases.
-    Regex::builder()
-        .configure(
-            Regex::config()
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .onepass(false)
-                .backtrack(false)
-                .dfa(false)
-                .which_captures(WhichCaptures::Implicit)
-                .auto_prefilter(false),
-        )
-        .build_from_hir(hir)
-        .map_err(|e| match e.size_limit() {
-            Some(limit) => format!("compiled pattern exceeds size limit of {limit} bytes"),
-            None => match std::error::Error::source(&e) {
-                Some(cause) => format!("{e}: {cause}"),
-                None => e.to_string(),
-            },
-        })
 }
 
 /// A word character for patterns: ASCII letters, digits, `_`, and any non-ASCII character.
@@ -468,7 +400,7 @@ impl Matcher {
                 .patterns
                 .iter()
                 .map(|p| {
-                    let hir = p.tree.hir()?;
+                    let hir = p.regex.hir()?;
                     Some((p.target, p.sets, super::hir_codec::encode(&hir)))
                 })
                 .collect::<Option<_>>()?,
@@ -480,10 +412,9 @@ impl Matcher {
             .patterns
             .into_iter()
             .map(|(target, sets, tree)| Pattern {
-                tree: Tree::Encoded(tree),
+                regex: PatternRegex::encoded(tree),
                 target,
                 sets,
-                regex: OnceLock::new(),
             })
             .collect();
         Matcher::new(data.strings, data.owners, patterns)
@@ -495,13 +426,10 @@ impl Matcher {
     /// A pattern's index and regex error (a size limit: syntax was checked when it was added).
     pub fn compile_all(&self) -> Result<(), (usize, String)> {
         // Compiling the patterns is most of the remaining start-up time; they are independent.
-        self.patterns.par_iter().enumerate().try_for_each(|(n, p)| {
-            if p.regex.get().is_none() {
-                let re = p.tree.compile().map_err(|e| (n, e))?;
-                let _ = p.regex.set(Some(re));
-            }
-            Ok(())
-        })
+        self.patterns
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(n, p)| p.regex.compile().map_err(|e| (n, e)))
     }
 
     /// See [`super::RuleSet::automaton_matches`].
@@ -656,16 +584,14 @@ impl Matcher {
             .iter()
             .zip(&wanted)
             .filter(|(p, seen)| {
-                p.regex.get().is_none()
+                p.regex.untouched()
                     && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
                     && (p.sets == 0 || seen.iter().any(|(_, mask)| *mask == p.all_sets()))
             })
             .map(|(p, _)| p)
             .collect();
         if first_time.len() > 1 {
-            first_time.par_iter().for_each(|p| {
-                p.regex();
-            });
+            first_time.par_iter().for_each(|p| p.regex.prepare());
         }
         // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
         // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
@@ -692,35 +618,27 @@ impl Matcher {
             if pattern.sets > 0 && blocks_to_run.peek().is_none() {
                 continue;
             }
-            let Some(re) = pattern.regex() else {
-                continue;
-            };
             let target = pattern.target;
             if pattern.sets > 0 {
                 for bi in blocks_to_run {
-                    for m in re.find_iter(blocks[bi]) {
-                        if !m.is_empty() {
-                            out[bi].push(Hit {
-                                target,
-                                range: m.range(),
-                                from_pattern: true,
-                            });
-                        }
-                    }
+                    pattern.regex.for_each_match(blocks[bi], &mut |range| {
+                        out[bi].push(Hit {
+                            target,
+                            range,
+                            from_pattern: true,
+                        });
+                    });
                 }
             } else {
-                for m in re.find_iter(text) {
-                    if m.is_empty() {
-                        continue;
-                    }
-                    if let Some((bi, range)) = place(m.range()) {
+                pattern.regex.for_each_match(text, &mut |range| {
+                    if let Some((bi, range)) = place(range) {
                         out[bi].push(Hit {
                             target,
                             range,
                             from_pattern: true,
                         });
                     }
-                }
+                });
             }
         }
         for hits in &mut out {
@@ -747,14 +665,13 @@ impl Matcher {
             if !wanted(pattern.target) {
                 continue;
             }
-            let Some(re) = pattern.regex() else {
-                continue;
-            };
-            hits.extend(re.find_iter(text).filter(|m| !m.is_empty()).map(|m| Hit {
-                target: pattern.target,
-                range: m.range(),
-                from_pattern: true,
-            }));
+            pattern.regex.for_each_match(text, &mut |range| {
+                hits.push(Hit {
+                    target: pattern.target,
+                    range,
+                    from_pattern: true,
+                });
+            });
         }
         if hits.len() > before {
             sort_hits(hits);
@@ -775,7 +692,9 @@ mod fast_classes_tests {
         let hir = regex_syntax::Parser::new()
             .parse(&fast_classes(pattern))
             .expect("parses");
-        super::compile_regex(&hir).expect("compiles")
+        regex_automata::meta::Regex::builder()
+            .build_from_hir(&hir)
+            .expect("compiles")
     }
 
     #[test]
