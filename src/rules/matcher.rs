@@ -19,6 +19,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -190,7 +191,17 @@ impl MatcherBuilder {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let matcher = Matcher::new(self.strings, self.owners, patterns);
+        let mut owner_ends = Vec::with_capacity(self.owners.len());
+        let mut owners = Vec::new();
+        for o in self.owners {
+            owners.extend(o);
+            owner_ends.push(
+                u32::try_from(owners.len())
+                    .map_err(|_| vec![(None, "too many phrases for one automaton".to_string())])?,
+            );
+        }
+        let strings = self.strings.into_iter().map(Cow::Owned).collect();
+        let matcher = Matcher::new(strings, owners, owner_ends, patterns);
         if validate {
             // A user's ruleset: every error now, at load time, rather than at the first large
             // page.
@@ -208,13 +219,13 @@ impl MatcherBuilder {
     }
 }
 
-fn build_automaton(strings: &[String]) -> Result<AhoCorasick, String> {
+fn build_automaton(strings: &[Cow<'_, str>]) -> Result<AhoCorasick, String> {
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         // Builds in a fraction of the DFA's time (start-up) and, measured on 64 MB of copy,
         // searches no slower for this many overlapping short phrases.
         .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(strings)
+        .build(strings.iter().map(|s| s.as_bytes()))
         .map_err(|e| format!("cannot build the phrase automaton: {e}"))
 }
 
@@ -321,9 +332,13 @@ pub(super) fn fast_classes(p: &str) -> String {
 }
 
 pub struct Matcher {
-    /// Every phrase, lexicon word and anchor, by index; `owners` says whose.
-    strings: Vec<String>,
-    owners: Vec<Vec<Owner>>,
+    /// Every phrase, lexicon word and anchor, by index; `owners` says whose. Borrowed from the
+    /// snapshot of the embedded rulesets where they come from it.
+    strings: Vec<Cow<'static, str>>,
+    /// The owners of string `i` are `owners[owner_ends[i - 1]..owner_ends[i]]` (from 0 for the
+    /// first): one vector rather than one per string, for loading the snapshot.
+    owners: Vec<Owner>,
+    owner_ends: Vec<u32>,
     /// Finds the strings until the automaton is worth building; see [`TABLE_SCAN_BYTES`].
     table: PrefixTable,
     /// `None` if building failed, which a test rules out for the embedded rulesets and load-time
@@ -369,45 +384,69 @@ fn word_before(text: &str, at: usize) -> bool {
 }
 
 /// What a [`Matcher`] is made of, as the snapshot of the embedded rulesets holds it (see
-/// [`super::snapshot`]): the automaton and the table are built from `strings` when loaded.
+/// [`super::snapshot`]), borrowing its text: the automaton and the table are built from
+/// `strings` when loaded.
 #[derive(Serialize, Deserialize)]
-pub(crate) struct MatcherData {
-    strings: Vec<String>,
-    owners: Vec<Vec<Owner>>,
+pub(crate) struct MatcherData<'a> {
+    #[serde(borrow)]
+    strings: Vec<&'a str>,
+    owners: Vec<Owner>,
+    owner_ends: Vec<u32>,
     /// Each pattern's target, anchor sets and tree (see [`super::hir_codec`]).
-    patterns: Vec<(Target, u8, Vec<u8>)>,
+    #[serde(borrow)]
+    patterns: Vec<(Target, u8, &'a [u8])>,
 }
 
 impl Matcher {
-    fn new(strings: Vec<String>, owners: Vec<Vec<Owner>>, patterns: Vec<Pattern>) -> Self {
+    fn new(
+        strings: Vec<Cow<'static, str>>,
+        owners: Vec<Owner>,
+        owner_ends: Vec<u32>,
+        patterns: Vec<Pattern>,
+    ) -> Self {
         Matcher {
             table: PrefixTable::new(&strings),
             ac: OnceLock::new(),
             scanned: AtomicUsize::new(0),
             strings,
             owners,
+            owner_ends,
             patterns,
         }
     }
 
+    /// Who string `i` belongs to.
+    fn owners_of(&self, i: usize) -> &[Owner] {
+        let start = i.checked_sub(1).map_or(0, |p| self.owner_ends[p] as usize);
+        &self.owners[start..self.owner_ends[i] as usize]
+    }
+
+    /// Each pattern's tree in bytes (see [`super::hir_codec`]), for [`Matcher::to_data`];
+    /// `None` if one is missing.
     #[cfg(test)]
-    /// `None` if a pattern's tree is missing.
-    pub(crate) fn to_data(&self) -> Option<MatcherData> {
-        Some(MatcherData {
-            strings: self.strings.clone(),
+    pub(crate) fn encoded_trees(&self) -> Option<Vec<Vec<u8>>> {
+        self.patterns
+            .iter()
+            .map(|p| Some(super::hir_codec::encode(&*p.regex.hir()?)))
+            .collect()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn to_data<'a>(&'a self, trees: &'a [Vec<u8>]) -> MatcherData<'a> {
+        MatcherData {
+            strings: self.strings.iter().map(|s| &**s).collect(),
             owners: self.owners.clone(),
+            owner_ends: self.owner_ends.clone(),
             patterns: self
                 .patterns
                 .iter()
-                .map(|p| {
-                    let hir = p.regex.hir()?;
-                    Some((p.target, p.sets, super::hir_codec::encode(&hir)))
-                })
-                .collect::<Option<_>>()?,
-        })
+                .zip(trees)
+                .map(|(p, tree)| (p.target, p.sets, tree.as_slice()))
+                .collect(),
+        }
     }
 
-    pub(crate) fn from_data(data: MatcherData) -> Self {
+    pub(crate) fn from_data(data: MatcherData<'static>) -> Self {
         let patterns = data
             .patterns
             .into_iter()
@@ -417,7 +456,12 @@ impl Matcher {
                 sets,
             })
             .collect();
-        Matcher::new(data.strings, data.owners, patterns)
+        Matcher::new(
+            data.strings.into_iter().map(Cow::Borrowed).collect(),
+            data.owners,
+            data.owner_ends,
+            patterns,
+        )
     }
 
     /// Compiles every pattern not compiled yet.
@@ -526,7 +570,7 @@ impl Matcher {
                 // Crosses into the separator: no phrase or anchor does.
                 return;
             }
-            let owners = &self.owners[string];
+            let owners = self.owners_of(string);
             let starts_word = !(word_at(text, s) && word_before(text, s));
             let mut ends_word = None;
             for &owner in owners {
@@ -577,21 +621,31 @@ impl Matcher {
                 .into_iter()
                 .for_each(on_match),
         }
-        // The patterns about to run for the first time compile side by side: on a first page,
-        // compiling is most of the check.
-        let first_time: Vec<&Pattern> = self
+        // The patterns about to run for the first time compile side by side, each with the
+        // texts it will run on: on a first page, compiling is most of the check.
+        let first_time: Vec<(&Pattern, Vec<&str>)> = self
             .patterns
             .iter()
             .zip(&wanted)
-            .filter(|(p, seen)| {
-                p.regex.untouched()
-                    && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
-                    && (p.sets == 0 || seen.iter().any(|(_, mask)| *mask == p.all_sets()))
+            .filter(|(p, _)| {
+                p.regex.untouched() && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
             })
-            .map(|(p, _)| p)
+            .filter_map(|(p, seen)| {
+                let texts: Vec<&str> = if p.sets == 0 {
+                    vec![text]
+                } else {
+                    seen.iter()
+                        .filter(|(_, mask)| *mask == p.all_sets())
+                        .map(|(bi, _)| blocks[*bi])
+                        .collect()
+                };
+                (!texts.is_empty()).then_some((p, texts))
+            })
             .collect();
         if first_time.len() > 1 {
-            first_time.par_iter().for_each(|p| p.regex.prepare());
+            first_time
+                .par_iter()
+                .for_each(|(p, texts)| p.regex.prepare(texts));
         }
         // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
         // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its

@@ -40,7 +40,7 @@ pub(crate) struct PatternRegex {
 /// pattern is compiled.
 enum Tree {
     Parsed(Hir),
-    Encoded(Vec<u8>),
+    Encoded(&'static [u8]),
 }
 
 type MakeCache<T> = Box<dyn Fn() -> T + Send + Sync>;
@@ -67,7 +67,7 @@ impl PatternRegex {
         Self::new(Tree::Parsed(hir))
     }
 
-    pub(crate) fn encoded(bytes: Vec<u8>) -> Self {
+    pub(crate) fn encoded(bytes: &'static [u8]) -> Self {
         Self::new(Tree::Encoded(bytes))
     }
 
@@ -92,10 +92,19 @@ impl PatternRegex {
         self.forward.get().is_none() && self.full.get().is_none()
     }
 
-    /// Builds what the first search needs, so that several patterns can be built side by side.
-    pub(crate) fn prepare(&self) {
-        if self.full.get().is_none() {
-            self.forward();
+    /// Builds what searching `texts` needs (the forward half, and the reverse one if a text
+    /// matches), so that several patterns can be built side by side.
+    pub(crate) fn prepare(&self, texts: &[&str]) {
+        if self.full.get().is_some() {
+            return;
+        }
+        // One tree for both halves: decoding one is a quarter of building its forward half.
+        let Some(hir) = self.hir() else {
+            return;
+        };
+        let forward = self.forward_from(&hir);
+        if forward.is_none_or(|f| texts.iter().any(|t| f.may_match(t))) {
+            self.full.get_or_init(|| self.build_full(&hir).ok());
         }
     }
 
@@ -105,7 +114,7 @@ impl PatternRegex {
     /// The regex error (a size limit: syntax was checked when the pattern was added).
     pub(crate) fn compile(&self) -> Result<(), String> {
         if self.full.get().is_none() {
-            let full = self.build_full()?;
+            let full = self.build_full(&*self.hir().ok_or(BROKEN_TREE)?)?;
             let _ = self.full.set(Some(full));
         }
         Ok(())
@@ -119,7 +128,10 @@ impl PatternRegex {
         {
             return;
         }
-        let Some(full) = self.full.get_or_init(|| self.build_full().ok()) else {
+        let Some(full) = self
+            .full
+            .get_or_init(|| self.build_full(&*self.hir()?).ok())
+        else {
             return;
         };
         match full {
@@ -151,13 +163,16 @@ impl PatternRegex {
     }
 
     fn forward(&self) -> Option<&Forward> {
+        match self.forward.get() {
+            Some(forward) => forward.as_ref(),
+            None => self.forward_from(&*self.hir()?),
+        }
+    }
+
+    fn forward_from(&self, hir: &Hir) -> Option<&Forward> {
         self.forward
             .get_or_init(|| {
-                let hir = self.hir()?;
-                let nfa = thompson::Compiler::new()
-                    .configure(nfa_config())
-                    .build_from_hir(&hir)
-                    .ok()?;
+                let nfa = build_nfa(hir, false).ok()?;
                 let dfa = dfa::Builder::new()
                     .configure(dfa_config())
                     .build_from_nfa(nfa)
@@ -171,15 +186,11 @@ impl PatternRegex {
             .as_ref()
     }
 
-    fn build_full(&self) -> Result<Full, String> {
-        let hir = self.hir().ok_or(BROKEN_TREE)?;
-        let Some(forward) = self.forward() else {
-            return compile_meta(&hir).map(Full::Meta);
+    fn build_full(&self, hir: &Hir) -> Result<Full, String> {
+        let Some(forward) = self.forward_from(hir) else {
+            return compile_meta(hir).map(Full::Meta);
         };
-        let reverse = thompson::Compiler::new()
-            .configure(nfa_config().reverse(true))
-            .build_from_hir(&hir)
-            .map_err(|e| nfa_error(&e))?;
+        let reverse = build_nfa(hir, true)?;
         let Ok(reverse) = dfa::Builder::new()
             .configure(
                 dfa_config()
@@ -188,7 +199,7 @@ impl PatternRegex {
             )
             .build_from_nfa(reverse)
         else {
-            return compile_meta(&hir).map(Full::Meta);
+            return compile_meta(hir).map(Full::Meta);
         };
         // The cache maker needs a regex of its own (the regex is not `Clone`; its DFAs are cheap
         // to clone: they share the NFA).
@@ -232,6 +243,25 @@ fn nfa_config() -> thompson::Config {
     thompson::Config::new()
         .nfa_size_limit(Some(SIZE_LIMIT))
         .which_captures(WhichCaptures::None)
+}
+
+thread_local! {
+    /// A compiler allocates and zeroes about 400 KB of maps on its first use: one per thread and
+    /// direction, reused, pays that once rather than per automaton (it was most of the page
+    /// faults of checking a first small page).
+    static COMPILERS: [thompson::Compiler; 2] = [false, true].map(|reverse| {
+        let mut compiler = thompson::Compiler::new();
+        compiler.configure(nfa_config().reverse(reverse));
+        compiler
+    });
+}
+
+fn build_nfa(hir: &Hir, reverse: bool) -> Result<thompson::NFA, String> {
+    COMPILERS.with(|c| {
+        c[usize::from(reverse)]
+            .build_from_hir(hir)
+            .map_err(|e| nfa_error(&e))
+    })
 }
 
 /// As the meta regex configures its lazy DFAs (without a prefilter, as ours runs without one:

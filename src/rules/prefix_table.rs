@@ -42,13 +42,13 @@ fn key(bytes: &[u8]) -> u32 {
 impl PrefixTable {
     /// Files `strings` (empty strings are never matched, as in the automaton).
     #[must_use]
-    pub fn new(strings: &[String]) -> Self {
+    pub fn new<S: AsRef<str>>(strings: &[S]) -> Self {
         let mut buckets: HashMap<u32, Vec<u32>, BuildHasherDefault<MulHasher>> =
             HashMap::with_capacity_and_hasher(strings.len(), BuildHasherDefault::default());
         let mut lengths = Vec::new();
         let mut starts = [false; 256];
         for (i, s) in strings.iter().enumerate() {
-            let bytes = s.as_bytes();
+            let bytes = s.as_ref().as_bytes();
             let Some(&first) = bytes.first() else {
                 continue;
             };
@@ -70,7 +70,7 @@ impl PrefixTable {
 
     /// Every occurrence of every string in `text`, overlapping, in the automaton's order.
     #[must_use]
-    pub fn find(&self, strings: &[String], text: &str) -> Vec<Found> {
+    pub fn find<S: AsRef<str>>(&self, strings: &[S], text: &str) -> Vec<Found> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         for start in 0..bytes.len() {
@@ -85,7 +85,7 @@ impl PrefixTable {
                     continue;
                 };
                 for &id in ids {
-                    let s = strings[id as usize].as_bytes();
+                    let s = strings[id as usize].as_ref().as_bytes();
                     if bytes[start..].starts_with(s) {
                         out.push((start, start + s.len(), id as usize));
                     }

@@ -34,13 +34,14 @@ const COMPILER: &[&str] = &[
 ];
 
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
+struct Snapshot<'a> {
     /// [`fingerprint`] of what it was compiled from.
     fingerprint: u64,
     rules: Vec<Rule>,
     lexicons: Vec<Lexicon>,
     lexicon_needs: Vec<Option<LexiconNeeds>>,
-    matcher: MatcherData,
+    #[serde(borrow)]
+    matcher: MatcherData<'a>,
 }
 
 /// A hash of the ruleset sources and the compiler: eight bytes at a time, FNV-style, because it
@@ -88,12 +89,13 @@ pub(crate) fn load(sources: Vec<RulesetSource>) -> Result<RuleSet, Vec<RulesetSo
 #[cfg(test)]
 /// The snapshot of compiled rulesets; `None` if a pattern has no tree to store.
 pub(crate) fn encode(rules: &RuleSet) -> Option<Vec<u8>> {
+    let trees = rules.matcher.encoded_trees()?;
     let snap = Snapshot {
         fingerprint: fingerprint(&rules.sources),
         rules: rules.rules.clone(),
         lexicons: rules.lexicons.clone(),
         lexicon_needs: rules.lexicon_needs.clone(),
-        matcher: rules.matcher.to_data()?,
+        matcher: rules.matcher.to_data(&trees),
     };
     postcard::to_stdvec(&snap).ok()
 }
