@@ -348,12 +348,13 @@ mod tests {
         assert!(matches(r"zzz", "nothing here").is_empty());
     }
 
+    fn parsed(pattern: &str) -> PatternRegex {
+        PatternRegex::parsed(regex_syntax::Parser::new().parse(pattern).expect("parses"))
+    }
+
     #[test]
     fn a_unicode_word_boundary_runs_as_a_meta_regex() {
-        let hir = regex_syntax::Parser::new()
-            .parse(r"\bété\b")
-            .expect("parses");
-        let re = PatternRegex::parsed(hir);
+        let re = parsed(r"\bété\b");
         let mut out = Vec::new();
         re.for_each_match("un été chaud", &mut |r| out.push(r));
         assert_eq!((out.len(), out.first()), (1, Some(&(3..8))));
@@ -362,10 +363,7 @@ mod tests {
 
     #[test]
     fn nothing_is_built_until_needed_and_the_reverse_half_only_on_a_match() {
-        let hir = regex_syntax::Parser::new()
-            .parse(r"miracle cure")
-            .expect("parses");
-        let re = PatternRegex::parsed(hir);
+        let re = parsed(r"miracle cure");
         assert!(re.untouched());
         re.for_each_match("a plain sentence", &mut |_| panic!("no match"));
         assert!(re.forward.get().is_some() && re.full.get().is_none());
