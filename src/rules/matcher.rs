@@ -392,9 +392,28 @@ pub(crate) struct MatcherData<'a> {
     strings: Vec<&'a str>,
     owners: Vec<Owner>,
     owner_ends: Vec<u32>,
-    /// Each pattern's target, anchor sets and tree (see [`super::hir_codec`]).
     #[serde(borrow)]
-    patterns: Vec<(Target, u8, &'a [u8])>,
+    patterns: Vec<PatternData<'a>>,
+}
+
+/// A [`Pattern`] in the snapshot.
+#[derive(Serialize, Deserialize)]
+struct PatternData<'a> {
+    target: Target,
+    sets: u8,
+    /// See [`super::hir_codec`].
+    tree: &'a [u8],
+    /// The forward and reverse NFAs (see [`super::nfa_codec`]); empty where they could not be
+    /// stored.
+    #[serde(borrow)]
+    nfas: [&'a [u8]; 2],
+}
+
+/// A pattern's tree and NFAs in bytes, as [`PatternData`] borrows them.
+#[cfg(test)]
+pub(crate) struct EncodedPattern {
+    tree: Vec<u8>,
+    nfas: [Vec<u8>; 2],
 }
 
 impl Matcher {
@@ -421,18 +440,28 @@ impl Matcher {
         &self.owners[start..self.owner_ends[i] as usize]
     }
 
-    /// Each pattern's tree in bytes (see [`super::hir_codec`]), for [`Matcher::to_data`];
-    /// `None` if one is missing.
+    /// Each pattern's tree and NFAs in bytes, for [`Matcher::to_data`]; `None` if a tree is
+    /// missing.
     #[cfg(test)]
-    pub(crate) fn encoded_trees(&self) -> Option<Vec<Vec<u8>>> {
+    pub(crate) fn encoded_patterns(&self) -> Option<Vec<EncodedPattern>> {
         self.patterns
             .iter()
-            .map(|p| Some(super::hir_codec::encode(&*p.regex.hir()?)))
+            .map(|p| {
+                Some(EncodedPattern {
+                    tree: super::hir_codec::encode(&*p.regex.hir()?),
+                    nfas: p.regex.encoded_nfas().unwrap_or_default(),
+                })
+            })
             .collect()
     }
 
     #[cfg(test)]
-    pub(crate) fn to_data<'a>(&'a self, trees: &'a [Vec<u8>]) -> MatcherData<'a> {
+    pub(crate) fn regexes(&self) -> impl Iterator<Item = &PatternRegex> {
+        self.patterns.iter().map(|p| &p.regex)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn to_data<'a>(&'a self, encoded: &'a [EncodedPattern]) -> MatcherData<'a> {
         MatcherData {
             strings: self.strings.iter().map(|s| &**s).collect(),
             owners: self.owners.clone(),
@@ -440,8 +469,13 @@ impl Matcher {
             patterns: self
                 .patterns
                 .iter()
-                .zip(trees)
-                .map(|(p, tree)| (p.target, p.sets, tree.as_slice()))
+                .zip(encoded)
+                .map(|(p, e)| PatternData {
+                    target: p.target,
+                    sets: p.sets,
+                    tree: &e.tree,
+                    nfas: [&e.nfas[0], &e.nfas[1]],
+                })
                 .collect(),
         }
     }
@@ -450,10 +484,10 @@ impl Matcher {
         let patterns = data
             .patterns
             .into_iter()
-            .map(|(target, sets, tree)| Pattern {
-                regex: PatternRegex::encoded(tree),
-                target,
-                sets,
+            .map(|p| Pattern {
+                regex: PatternRegex::encoded(p.tree, Some(p.nfas).filter(|n| !n[0].is_empty())),
+                target: p.target,
+                sets: p.sets,
             })
             .collect();
         Matcher::new(

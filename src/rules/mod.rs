@@ -8,6 +8,7 @@ pub mod examples;
 mod hir_codec;
 pub mod interpolate;
 pub mod matcher;
+mod nfa_codec;
 mod pattern_regex;
 pub mod phrase;
 pub mod prefix_table;

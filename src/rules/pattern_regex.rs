@@ -29,6 +29,10 @@ const SIZE_LIMIT: usize = 64 << 20;
 /// A pattern's syntax tree (with `fast_classes` applied to its source) and its regex.
 pub(crate) struct PatternRegex {
     tree: Tree,
+    /// The forward and reverse NFAs in the snapshot's bytes (see [`super::nfa_codec`]): building
+    /// a half from them skips the compiler and the tree, which is then needed only for the meta
+    /// regex.
+    nfas: Option<[&'static [u8]; 2]>,
     /// The forward half; `None` where a lazy DFA cannot be built for it.
     forward: OnceLock<Option<Forward>>,
     /// `None` if compiling failed, which validation at load time rules out for user rulesets
@@ -64,16 +68,18 @@ struct Lazy {
 
 impl PatternRegex {
     pub(crate) fn parsed(hir: Hir) -> Self {
-        Self::new(Tree::Parsed(hir))
+        Self::new(Tree::Parsed(hir), None)
     }
 
-    pub(crate) fn encoded(bytes: &'static [u8]) -> Self {
-        Self::new(Tree::Encoded(bytes))
+    /// From the snapshot: the tree's bytes and, if they could be stored, the NFAs'.
+    pub(crate) fn encoded(tree: &'static [u8], nfas: Option<[&'static [u8]; 2]>) -> Self {
+        Self::new(Tree::Encoded(tree), nfas)
     }
 
-    fn new(tree: Tree) -> Self {
+    fn new(tree: Tree, nfas: Option<[&'static [u8]; 2]>) -> Self {
         PatternRegex {
             tree,
+            nfas,
             forward: OnceLock::new(),
             full: OnceLock::new(),
         }
@@ -87,6 +93,29 @@ impl PatternRegex {
         }
     }
 
+    /// The forward and reverse NFAs in bytes, for the snapshot; `None` if they cannot be stored.
+    #[cfg(test)]
+    pub(crate) fn encoded_nfas(&self) -> Option<[Vec<u8>; 2]> {
+        let hir = self.hir()?;
+        let [forward, reverse] =
+            [false, true].map(|reverse| super::nfa_codec::encode(&build_nfa(&hir, reverse).ok()?));
+        Some([forward?, reverse?])
+    }
+
+    /// Whether the NFAs built for it (from the snapshot's bytes, if it has them) are the ones
+    /// the compiler builds from its tree.
+    #[cfg(test)]
+    pub(crate) fn nfas_are_compiled_ones(&self) -> bool {
+        let Some(hir) = self.hir() else {
+            return false;
+        };
+        [false, true].into_iter().all(|reverse| {
+            let built = self.nfa(reverse).map(|n| format!("{n:?}"));
+            let compiled = build_nfa(&hir, reverse).map(|n| format!("{n:?}"));
+            built.is_ok() && built == compiled
+        })
+    }
+
     /// Whether nothing has been built yet.
     pub(crate) fn untouched(&self) -> bool {
         self.forward.get().is_none() && self.full.get().is_none()
@@ -98,13 +127,11 @@ impl PatternRegex {
         if self.full.get().is_some() {
             return;
         }
-        // One tree for both halves: decoding one is a quarter of building its forward half.
-        let Some(hir) = self.hir() else {
-            return;
-        };
-        let forward = self.forward_from(&hir);
-        if forward.is_none_or(|f| texts.iter().any(|t| f.may_match(t))) {
-            self.full.get_or_init(|| self.build_full(&hir).ok());
+        if self
+            .forward()
+            .is_none_or(|f| texts.iter().any(|t| f.may_match(t)))
+        {
+            self.full.get_or_init(|| self.build_full().ok());
         }
     }
 
@@ -114,7 +141,7 @@ impl PatternRegex {
     /// The regex error (a size limit: syntax was checked when the pattern was added).
     pub(crate) fn compile(&self) -> Result<(), String> {
         if self.full.get().is_none() {
-            let full = self.build_full(&*self.hir().ok_or(BROKEN_TREE)?)?;
+            let full = self.build_full()?;
             let _ = self.full.set(Some(full));
         }
         Ok(())
@@ -128,10 +155,7 @@ impl PatternRegex {
         {
             return;
         }
-        let Some(full) = self
-            .full
-            .get_or_init(|| self.build_full(&*self.hir()?).ok())
-        else {
+        let Some(full) = self.full.get_or_init(|| self.build_full().ok()) else {
             return;
         };
         match full {
@@ -162,17 +186,21 @@ impl PatternRegex {
         }
     }
 
-    fn forward(&self) -> Option<&Forward> {
-        match self.forward.get() {
-            Some(forward) => forward.as_ref(),
-            None => self.forward_from(&*self.hir()?),
+    /// A half's NFA: from the snapshot's bytes if it has them, else compiled from the tree.
+    fn nfa(&self, reverse: bool) -> Result<thompson::NFA, String> {
+        if let Some(nfa) = self
+            .nfas
+            .and_then(|n| super::nfa_codec::decode(n[usize::from(reverse)], Some(SIZE_LIMIT)))
+        {
+            return Ok(nfa);
         }
+        build_nfa(&*self.hir().ok_or(BROKEN_TREE)?, reverse)
     }
 
-    fn forward_from(&self, hir: &Hir) -> Option<&Forward> {
+    fn forward(&self) -> Option<&Forward> {
         self.forward
             .get_or_init(|| {
-                let nfa = build_nfa(hir, false).ok()?;
+                let nfa = self.nfa(false).ok()?;
                 let dfa = dfa::Builder::new()
                     .configure(dfa_config())
                     .build_from_nfa(nfa)
@@ -186,11 +214,11 @@ impl PatternRegex {
             .as_ref()
     }
 
-    fn build_full(&self, hir: &Hir) -> Result<Full, String> {
-        let Some(forward) = self.forward_from(hir) else {
-            return compile_meta(hir).map(Full::Meta);
+    fn build_full(&self) -> Result<Full, String> {
+        let Some(forward) = self.forward() else {
+            return self.build_meta().map(Full::Meta);
         };
-        let reverse = build_nfa(hir, true)?;
+        let reverse = self.nfa(true)?;
         let Ok(reverse) = dfa::Builder::new()
             .configure(
                 dfa_config()
@@ -199,7 +227,7 @@ impl PatternRegex {
             )
             .build_from_nfa(reverse)
         else {
-            return compile_meta(hir).map(Full::Meta);
+            return self.build_meta().map(Full::Meta);
         };
         // The cache maker needs a regex of its own (the regex is not `Clone`; its DFAs are cheap
         // to clone: they share the NFA).

@@ -1,7 +1,7 @@
 //! The embedded rulesets compiled ahead of time: checking one small page used to spend most of
 //! its time parsing the TOML, expanding lexicons into patterns and choosing their anchors, the
 //! same work on every run. `builtin.snapshot` holds the result (rules, lexicons, automaton
-//! strings, pattern trees), and loading it replaces compiling whenever it was made from the very
+//! strings, pattern trees and NFAs), and loading it replaces compiling whenever it was made from the very
 //! rulesets and compiler code in this binary; otherwise the rulesets are compiled as usual, so a
 //! stale snapshot costs time, never correctness.
 //!
@@ -28,6 +28,8 @@ const COMPILER: &[&str] = &[
     include_str!("phrase.rs"),
     include_str!("schema.rs"),
     include_str!("hir_codec.rs"),
+    include_str!("nfa_codec.rs"),
+    include_str!("pattern_regex.rs"),
     include_str!("snapshot.rs"),
     include_str!("../document.rs"),
     include_str!("../../Cargo.lock"),
@@ -89,13 +91,13 @@ pub(crate) fn load(sources: Vec<RulesetSource>) -> Result<RuleSet, Vec<RulesetSo
 #[cfg(test)]
 /// The snapshot of compiled rulesets; `None` if a pattern has no tree to store.
 pub(crate) fn encode(rules: &RuleSet) -> Option<Vec<u8>> {
-    let trees = rules.matcher.encoded_trees()?;
+    let patterns = rules.matcher.encoded_patterns()?;
     let snap = Snapshot {
         fingerprint: fingerprint(&rules.sources),
         rules: rules.rules.clone(),
         lexicons: rules.lexicons.clone(),
         lexicon_needs: rules.lexicon_needs.clone(),
-        matcher: rules.matcher.to_data(&trees),
+        matcher: rules.matcher.to_data(&patterns),
     };
     postcard::to_stdvec(&snap).ok()
 }
@@ -122,6 +124,17 @@ mod tests {
         );
         let loaded = load(builtin::sources()).expect("the snapshot loads");
         assert_eq!(encode(&loaded), Some(fresh), "loading keeps everything");
+    }
+
+    #[test]
+    fn stored_nfas_are_the_compiled_ones() {
+        let loaded = load(builtin::sources()).expect("the snapshot loads");
+        let mut n = 0;
+        for regex in loaded.matcher.regexes() {
+            assert!(regex.nfas_are_compiled_ones(), "pattern {n}");
+            n += 1;
+        }
+        assert!(n > 100, "{n} patterns");
     }
 
     #[test]
