@@ -2,7 +2,8 @@
 
 use super::compile::RulesetSource;
 
-const BUILTIN: &[(&str, &str)] = &[
+/// Each embedded ruleset's display name and text.
+pub(crate) const BUILTIN: &[(&str, &str)] = &[
     (
         "rulesets/medical.toml",
         include_str!("../../rulesets/medical.toml"),
@@ -23,4 +24,15 @@ pub fn sources() -> Vec<RulesetSource> {
             text: (*text).to_string(),
         })
         .collect()
+}
+
+/// Whether `sources` are the embedded rulesets, in load order (without copying them, as
+/// [`sources`] would: this runs on every start).
+#[must_use]
+pub fn are_builtin(sources: &[RulesetSource]) -> bool {
+    sources.len() == BUILTIN.len()
+        && sources
+            .iter()
+            .zip(BUILTIN)
+            .all(|(s, (name, text))| s.name == *name && s.text == *text)
 }

@@ -176,7 +176,7 @@ impl RuleSet {
     pub fn compile(
         sources: Vec<RulesetSource>,
     ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
-        if sources == builtin::sources() {
+        if builtin::are_builtin(&sources) {
             match super::snapshot::load(sources) {
                 Ok(rules) => return Ok(rules),
                 Err(sources) => return Self::compile_sources(sources),
@@ -210,7 +210,7 @@ impl RuleSet {
         let parsed: Vec<RawRuleset> = parsed.into_iter().flatten().collect();
         // The embedded rulesets' patterns are known to compile (a test compiles them all), so
         // they compile lazily; a user's are all compiled now, to report errors at load time.
-        let validate = sources != builtin::sources();
+        let validate = !builtin::are_builtin(&sources);
         match build(&parsed, validate) {
             Ok((rules, lexicons, matcher)) => Ok(Self {
                 lexicon_needs: lexicon_needs(&rules, lexicons.len()),
