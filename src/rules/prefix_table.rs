@@ -1,12 +1,12 @@
 //! The automaton's strings found without the automaton, for the first few hundred kilobytes a
 //! process checks.
 //!
-//! Building the Aho-Corasick automaton over every phrase, lexicon word and anchor (about 7,000
-//! strings) takes 6–9 ms, a third of checking one 5 KB page from process start to exit. This
-//! table takes a fraction of a millisecond to build: each string is filed under its first three
-//! bytes (or all of them, if shorter), and the text is looked up at every byte. That is several
-//! times slower per byte than the automaton, which [`super::matcher::Matcher`] builds once a
-//! process has scanned enough text to repay it.
+//! The embedded rulesets' automaton (daachorse's double-array Aho-Corasick over every phrase,
+//! lexicon word and anchor, about 7,000 strings) comes serialized in the snapshot, but a user's
+//! ruleset needs it built, which takes about 10 ms. This table takes a fraction of a millisecond
+//! to build: each string is filed under its first three bytes (or all of them, if shorter), and
+//! the text is looked up at every byte. That is several times slower per byte than the automaton,
+//! which [`super::matcher::Matcher`] builds once a process has scanned enough text to repay it.
 //!
 //! The matches are exactly the automaton's overlapping matches (`MatchKind::Standard`), in the
 //! order it reports them: by end, and at one end the longest first.
