@@ -12,11 +12,13 @@
 //! A document is decided block by block as its extractor produces them ([`Checker`]), keeping
 //! only document-level facts between chunks, so memory does not grow with the file's prose.
 
+use crate::claim::{self, Claim, Predicate, Subject, Words};
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
 use crate::rules::compile::Lexicon;
+use crate::rules::dictionary::{ConditionId, DEFAULT_JURISDICTION, TreatmentId};
 use crate::rules::matcher::{Hit, Plan, Target};
-use crate::rules::{Category, LexId, Rule, RuleSet, Scope};
+use crate::rules::{AppliesIf, AuthKind, Category, Judge, LexId, Rule, RuleSet, Scope};
 use crate::segment;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -30,6 +32,28 @@ pub struct Finding {
     pub span: Range<usize>,
     /// Byte range of the sentence (or block) the finding sits in: the baseline fingerprints it.
     pub context: Range<usize>,
+    /// What the finding is about: the treatment (the claim's subject or the page's main one) and,
+    /// for a judged claim, the condition.
+    pub about: Option<About>,
+}
+
+/// The treatment (and condition) a finding speaks of, for its message, help and JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct About {
+    pub treatment: TreatmentId,
+    /// The condition judged and where the page names it (source bytes).
+    pub condition: Option<(ConditionId, Range<usize>)>,
+    /// The predicate as the page words it (source bytes).
+    pub predicate: Option<Range<usize>>,
+    /// A claim the claim model judged (JSON reports it as `claim`).
+    pub judged: bool,
+}
+
+/// A claim bound in the document, its ranges in source bytes, waiting for the page's main
+/// treatment to be known.
+struct PendingClaim {
+    claim: Claim,
+    context: Range<usize>,
 }
 
 /// Bytes of prose scanned in one pass, and held before a streamed chunk is decided (see
@@ -76,6 +100,9 @@ struct Heading {
     lex_hits: Vec<SentenceHits>,
     /// Which lexicons occur in it.
     present: Vec<bool>,
+    /// It presents the list under it as uses ("Conditions we treat:"), of the treatment it
+    /// names or the page's.
+    uses_of: Option<Subject>,
 }
 
 /// Checks one document block by block, in reading order, keeping only document-level facts
@@ -100,6 +127,9 @@ pub struct Checker<'r> {
     /// Blocks fed but not yet decided, and their size in bytes.
     pending: Vec<Block>,
     pending_bytes: usize,
+    words: Words,
+    /// Claims bound so far, judged when the page's main treatment is known.
+    claims: Vec<PendingClaim>,
 }
 
 impl<'r> Checker<'r> {
@@ -116,6 +146,8 @@ impl<'r> Checker<'r> {
             seq: 0,
             pending: Vec::new(),
             pending_bytes: 0,
+            words: Words::new(&rules.lexicons, &rules.rules),
+            claims: Vec::new(),
         }
     }
 
@@ -228,6 +260,12 @@ impl<'r> Checker<'r> {
                 _ => {}
             }
         }
+        let list_like = self.heading.as_ref().is_some_and(|h| h.uses_of.is_some())
+            && matches!(block.kind, BlockKind::ListItem | BlockKind::TableCell);
+        needs_sentences |= own
+            && self
+                .words
+                .wanted(&present, &self.rules.dictionary, list_like || heading_like);
         if !needs_sentences && !self.could_disclose(&present) {
             if own {
                 for h in hits {
@@ -293,9 +331,13 @@ impl<'r> Checker<'r> {
                         rule: *rule_idx,
                         span: block.source_range(loc.range.clone()),
                         context: block.source_range(scan.sentences[loc.sentence].clone()),
+                        about: None,
                     });
                 }
             }
+        }
+        if own {
+            self.bind_claims(&scan, list_like);
         }
         let heading = if heading_like {
             None
@@ -315,16 +357,71 @@ impl<'r> Checker<'r> {
             for (l, _) in scan.lex_hits.iter().flatten() {
                 present[*l] = true;
             }
+            let uses_of = self.uses_heading(&scan.lex_hits, &present);
             self.heading = Some(Heading {
                 lower: block.lower.clone(),
                 lex_hits: scan.lex_hits,
                 present,
+                uses_of,
             });
         }
     }
 
     /// Whether a block holding the lexicons in `present` might disclose a caveat not disclosed
     /// yet: some `present-if` group has all its lexicons in the block or its section heading.
+    /// Whether a heading presents what follows as uses, and of which treatment.
+    fn uses_heading(&self, hits: &[SentenceHits], present: &[bool]) -> Option<Subject> {
+        let w = &self.words;
+        let cue = [w.indication_heading, w.benefit]
+            .iter()
+            .flatten()
+            .any(|&l| present[l]);
+        if !cue {
+            return None;
+        }
+        let dict = &self.rules.dictionary;
+        Some(
+            hits.iter()
+                .flatten()
+                .find_map(|(l, _)| dict.treatment_of(*l))
+                .map_or(Subject::Page, Subject::Named),
+        )
+    }
+
+    /// Binds the claims of a block's sentences (see [`claim::bind`]).
+    fn bind_claims(&mut self, scan: &BlockScan<'_>, list_like: bool) {
+        let list_context = if list_like {
+            self.heading.as_ref().and_then(|h| h.uses_of)
+        } else {
+            None
+        };
+        for (si, range) in scan.sentences.iter().enumerate() {
+            let sentence = claim::Sentence {
+                text: &scan.block.lower,
+                range: range.clone(),
+                hits: &scan.lex_hits[si],
+            };
+            let claims = claim::bind(
+                &sentence,
+                &self.words,
+                &self.rules.lexicons,
+                &self.rules.dictionary,
+                list_context,
+            );
+            for mut c in claims {
+                let src = |r: &Range<usize>| scan.block.source_range(r.clone());
+                c.predicate_range = src(&c.predicate_range);
+                for (_, r) in &mut c.objects {
+                    *r = src(r);
+                }
+                self.claims.push(PendingClaim {
+                    claim: c,
+                    context: src(range),
+                });
+            }
+        }
+    }
+
     fn could_disclose(&self, present: &[bool]) -> bool {
         let heading = self.heading.as_ref();
         self.rules.rules.iter().enumerate().any(|(idx, rule)| {
@@ -355,21 +452,188 @@ impl<'r> Checker<'r> {
                 && !(rule.unless_scope == Scope::Document
                     && rule.unless.iter().any(|&l| first_lex[l].is_some()))
         });
-        findings.extend(self.missing_caveats());
+        let main = self.main_treatment();
+        let (judged, gap) = self.judge_claims(main);
+        findings.extend(judged);
+        findings.extend(self.missing_caveats(main, gap));
+        if let Some(t) = main {
+            for f in &mut findings {
+                f.about.get_or_insert(About {
+                    treatment: t,
+                    condition: None,
+                    predicate: None,
+                    judged: false,
+                });
+            }
+        }
         dedupe(rules, &mut findings);
         findings
     }
 
+    /// The treatment the page is about: the one its own prose names most (the first named, on
+    /// a tie), as the compounded form when the page speaks of compounding.
+    fn main_treatment(&self) -> Option<TreatmentId> {
+        let dict = &self.rules.dictionary;
+        let best = dict
+            .treatments
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| self.lex_count[t.lexicon] > 0)
+            .max_by_key(|(_, t)| {
+                let first = self.first_lex[t.lexicon]
+                    .as_ref()
+                    .map_or((usize::MAX, 0), |f| f.order);
+                (self.lex_count[t.lexicon], std::cmp::Reverse(first))
+            })
+            .and_then(|(i, _)| TreatmentId::try_from(i).ok())?;
+        Some(self.as_sold(best, true))
+    }
+
+    /// `t`, or its compounded form when the page shows it sells that: by the treatment's own
+    /// cues (a vial of a GLP-1 drug) or, for the page's main treatment (`page`), by any talk of
+    /// compounding. A sentence that names the treatment keeps it ("ketamine is approved as an
+    /// anaesthetic" on a page that also mentions compounded troches).
+    fn as_sold(&self, t: TreatmentId, page: bool) -> TreatmentId {
+        let treatment = self.rules.dictionary.treatment(t);
+        let seen = |l: Option<LexId>| l.is_some_and(|l| self.first_lex[l].is_some());
+        let compounding = (page && seen(self.words.compounding)) || seen(treatment.compounded_cues);
+        match treatment.compounded_form {
+            Some(c) if compounding => c,
+            _ => t,
+        }
+    }
+
+    /// The findings of the claims bound on the page, and whether the page claims a use outside
+    /// its main treatment's authorisation (or that treatment has none): the approval-scope gap.
+    fn judge_claims(&self, main: Option<TreatmentId>) -> (Vec<Finding>, bool) {
+        let rules = self.rules;
+        let dict = &rules.dictionary;
+        let j = DEFAULT_JURISDICTION;
+        let rule_of = |judge: Judge| {
+            rules
+                .rules
+                .iter()
+                .position(|r| r.judge == Some(judge))
+                .filter(|&i| (self.enabled)(i))
+        };
+        let mut gap = main.is_some_and(|t| {
+            dict.authorisation(t, j)
+                .is_none_or(|a| matches!(a.kind, AuthKind::None | AuthKind::Prohibited))
+        });
+        let mut scope_stated = false;
+        let mut out = Vec::new();
+        for pending in &self.claims {
+            let c = &pending.claim;
+            let t = match c.subject {
+                Subject::Named(t) => self.as_sold(t, false),
+                Subject::Page => match main {
+                    Some(t) => t,
+                    None => continue,
+                },
+            };
+            // A correct approval statement with its scope ("approved for adults with
+            // treatment-resistant depression") states the approval scope.
+            if main == Some(t) && claim::states_scope(c, t, dict, j) {
+                scope_stated = true;
+            }
+            if main == Some(t)
+                && c.predicate == Predicate::Benefit
+                && c.objects
+                    .iter()
+                    .any(|(o, _)| !dict.approval_covered(t, *o, j))
+            {
+                gap = true;
+            }
+            if c.qualified {
+                continue;
+            }
+            let Some((judge, object)) = claim::judge(c, t, dict, j) else {
+                continue;
+            };
+            let Some(rule) = rule_of(judge) else {
+                continue;
+            };
+            let last = claim::last_breach(c, t, dict, j);
+            let end = c
+                .objects
+                .get(last)
+                .filter(|_| object.is_some())
+                .map_or(c.predicate_range.end, |(_, r)| {
+                    r.end.max(c.predicate_range.end)
+                });
+            out.push(Finding {
+                rule,
+                span: c.predicate_range.start..end,
+                context: pending.context.clone(),
+                about: Some(About {
+                    treatment: t,
+                    condition: object.and_then(|i| c.objects.get(i).cloned()),
+                    predicate: Some(c.predicate_range.clone()),
+                    judged: true,
+                }),
+            });
+        }
+        (out, gap && !scope_stated)
+    }
+
     /// A caveat rule fires at the document's first trigger; a trigger only in a shared footer
     /// does not make the document about the topic.
-    fn missing_caveats(&self) -> Vec<Finding> {
+    fn missing_caveats(&self, main: Option<TreatmentId>, gap: bool) -> Vec<Finding> {
         let rules = self.rules;
+        let dict = &rules.dictionary;
         let mut out: Vec<(usize, Finding)> = Vec::new();
         for (idx, rule) in rules.rules.iter().enumerate() {
             if rule.category != Category::MissingCaveat
                 || !(self.enabled)(idx)
                 || self.disclosed[idx]
             {
+                continue;
+            }
+            if rule.unless.iter().any(|&l| self.first_lex[l].is_some()) {
+                continue;
+            }
+            if let Some(applies) = rule.applies_if {
+                // Driven by the dictionary: the page's main treatment, named often enough.
+                let Some(t) = main else { continue };
+                let treatment = dict.treatment(t);
+                let named = dict
+                    .treatments
+                    .iter()
+                    .filter(|x| x.id == treatment.id || x.compounded_form == Some(t))
+                    .filter_map(|x| self.first_lex[x.lexicon].as_ref().map(|f| (x, f)))
+                    .min_by_key(|(_, f)| f.order);
+                let Some((_, first)) = named.filter(|(_, f)| f.own) else {
+                    continue;
+                };
+                let mentions: usize = dict
+                    .treatments
+                    .iter()
+                    .filter(|x| x.id == treatment.id || x.compounded_form == Some(t))
+                    .map(|x| self.lex_count[x.lexicon])
+                    .sum();
+                let applies = match applies {
+                    AppliesIf::Any => true,
+                    AppliesIf::Controlled => treatment.controlled.is_some(),
+                    AppliesIf::Clinic => treatment.clinic,
+                    AppliesIf::ApprovalGap => gap,
+                };
+                if !applies || mentions < rule.min_triggers {
+                    continue;
+                }
+                out.push((
+                    mentions,
+                    Finding {
+                        rule: idx,
+                        span: first.span.clone(),
+                        context: first.context.clone(),
+                        about: Some(About {
+                            treatment: t,
+                            condition: None,
+                            predicate: None,
+                            judged: false,
+                        }),
+                    },
+                ));
                 continue;
             }
             let first = rule
@@ -380,14 +644,8 @@ impl<'r> Checker<'r> {
             let Some(first) = first.filter(|f| f.own) else {
                 continue;
             };
-            // A page promotes a treatment it names repeatedly; a single passing mention ("unlike
-            // ketamine, TMS…") does not make the treatment's caveats apply.
             let mentions: usize = rule.trigger.iter().map(|&l| self.lex_count[l]).sum();
             if mentions < rule.min_triggers {
-                continue;
-            }
-            // A caveat rule's `unless` lexicons, present anywhere, hand the document to other rules.
-            if rule.unless.iter().any(|&l| self.first_lex[l].is_some()) {
                 continue;
             }
             out.push((
@@ -396,11 +654,10 @@ impl<'r> Checker<'r> {
                     rule: idx,
                     span: first.span.clone(),
                     context: first.context.clone(),
+                    about: None,
                 },
             ));
         }
-        // Several rules may own one caveat (ketamine's and the general one): report it once, from
-        // the rule whose treatment the page names most — the page's own subject.
         out.sort_by_key(|(mentions, f)| (std::cmp::Reverse(*mentions), f.rule));
         let mut reported = HashSet::new();
         out.into_iter()
@@ -410,7 +667,6 @@ impl<'r> Checker<'r> {
     }
 }
 
-/// Checks one source text; the findings are sorted by position, then rule.
 #[must_use]
 pub fn check(rules: &RuleSet, format: Format, src: &str) -> Vec<Finding> {
     let ex = extract::extract(format, src);
@@ -551,13 +807,20 @@ fn keep(
     }
     // A clause-bound qualifier (a modal) hedges only its own clause.
     let qualifies = |l: LexId, r: &Range<usize>| {
-        !rules_lexicons[l].clause_bound || {
-            let (a, b) = if r.end <= loc.range.start {
-                (r.end, loc.range.start)
-            } else {
-                (loc.range.end.min(r.start), r.start)
-            };
-            !crosses_clause(&text[a..b.max(a)])
+        let lex = &rules_lexicons[l];
+        if lex.sentence_wide {
+            return true;
+        }
+        let (a, b) = if r.end <= loc.range.start {
+            (r.end, loc.range.start)
+        } else {
+            (loc.range.end.min(r.start), r.start)
+        };
+        let between = &text[a..b.max(a)];
+        if lex.clause_bound {
+            !crosses_clause(between)
+        } else {
+            !crosses_strong_clause(between)
         }
     };
     let qualified = match rule.unless_scope {
@@ -570,9 +833,15 @@ fn keep(
             .unless
             .iter()
             .any(|&l| scan.lex_hits.iter().flatten().any(|(id, _)| *id == l)),
-        // Known only once the whole document is read: applied by `Checker::finish`.
         Scope::Document => false,
     };
+    // A figure's source may follow in the next sentence ("… in a 2021 trial of 80 adults").
+    let sourced = !rule.sourced_by.is_empty()
+        && scan.lex_hits[loc.sentence..scan.lex_hits.len().min(loc.sentence + 2)]
+            .iter()
+            .flatten()
+            .any(|(id, _)| rule.sourced_by.contains(id));
+    let qualified = qualified || sourced;
     !qualified
 }
 
@@ -593,7 +862,28 @@ fn crosses_clause(between: &str) -> bool {
 
 /// Whether a negator followed by `gap` governs the word after the gap: close enough, and no
 /// clause boundary in between ("no side effects" yes; "no, but it cures" no).
-fn governs(gap: &str) -> bool {
+/// Whether `between` holds a strong clause break: a semicolon, colon or dash, or a contrasting
+/// conjunction. A hedge does not reach across one ("not only is it effective, but in some
+/// cases it may …"); commas alone do not end its reach.
+fn crosses_strong_clause(between: &str) -> bool {
+    between.contains([';', ':', '\u{2014}', '\u{2013}'])
+        || [
+            " - ",
+            " but ",
+            " while ",
+            " whereas ",
+            " although ",
+            " though ",
+            " yet ",
+            ", and ",
+            ", so ",
+        ]
+        .iter()
+        .any(|w| between.contains(w))
+}
+
+/// Whether a negator followed by `gap` governs the word after the gap.
+pub(crate) fn governs(gap: &str) -> bool {
     if gap.contains([',', ';', ':', '.', '!', '?', '(', ')']) {
         return false;
     }
@@ -607,20 +897,40 @@ fn governs(gap: &str) -> bool {
 /// Keeps one finding per category per sentence — the most serious, then the earliest, then the
 /// longest — because claims are judged per sentence: a second hype word in the same sentence is
 /// the same problem, not a new one. Then sorts by position.
+/// Two findings merge only when their spans overlap and they judge the same kind of claim
+/// (category): the most specific stays — a judged claim before a phrase, then the more severe,
+/// then the longer span. Every other finding is kept, so a sentence with three hype words gives
+/// three findings.
 fn dedupe(rules: &RuleSet, findings: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
     findings.sort_by_cached_key(|f| {
         let r = &rules.rules[f.rule];
         (
+            std::cmp::Reverse(f.about.as_ref().is_some_and(|a| a.judged)),
             std::cmp::Reverse(r.severity),
+            std::cmp::Reverse(f.span.end - f.span.start),
             f.span.start,
-            std::cmp::Reverse(f.span.end),
             r.id.clone(),
         )
     });
-    let mut seen: HashSet<(Category, usize, usize)> = HashSet::new();
+    // Per category, the kept spans (start → end); they never overlap one another.
+    let mut kept: Vec<BTreeMap<usize, usize>> = vec![BTreeMap::new(); Category::ALL.len()];
     findings.retain(|f| {
         let cat = rules.rules[f.rule].category;
-        cat == Category::MissingCaveat || seen.insert((cat, f.context.start, f.context.end))
+        if cat == Category::MissingCaveat {
+            return true;
+        }
+        let spans = &mut kept[cat as usize];
+        let (s, e) = (f.span.start, f.span.end.max(f.span.start + 1));
+        let before = spans
+            .range(..e)
+            .next_back()
+            .is_some_and(|(_, &end)| end > s);
+        if before {
+            return false;
+        }
+        spans.insert(s, e);
+        true
     });
     findings.sort_by(|a, b| {
         (a.span.start, a.span.end, &rules.rules[a.rule].id).cmp(&(
@@ -970,10 +1280,17 @@ examples.flag = ["It works fast."]
     }
 
     #[test]
-    fn one_finding_per_category_per_sentence() {
+    fn every_claim_in_a_sentence_is_reported() {
         assert_eq!(
             run("A miracle, a game-changer."),
-            [("t/hype".into(), "miracle".into())]
+            [
+                ("t/hype".into(), "miracle".into()),
+                ("t/hype".into(), "game-changer".into())
+            ]
+        );
+        assert_eq!(
+            ids("Our miracle protocol is a revolutionary game-changer."),
+            ["t/hype", "t/hype2", "t/hype"]
         );
         assert_eq!(ids("A miracle. A game-changer."), ["t/hype", "t/hype"]);
     }
@@ -983,8 +1300,11 @@ examples.flag = ["It works fast."]
         let rules = rules();
         let ex = extract::extract(Format::Text, "A miracle, revolutionary.");
         let all = check_extracted(&rules, &ex);
-        assert_eq!(all.len(), 1);
-        assert_eq!(rules.rules[all[0].rule].id, "t/hype");
+        let ids: Vec<&str> = all
+            .iter()
+            .map(|f| rules.rules[f.rule].id.as_str())
+            .collect();
+        assert_eq!(ids, ["t/hype", "t/hype2"]);
         let hype = rules
             .rules
             .iter()
@@ -996,6 +1316,19 @@ examples.flag = ["It works fast."]
             .map(|f| rules.rules[f.rule].id.as_str())
             .collect();
         assert_eq!(ids, ["t/hype2"]);
+    }
+
+    #[test]
+    fn overlapping_findings_of_one_category_merge_to_the_most_specific() {
+        // "cures cancer" and "cure" overlap and judge the same efficacy claim: one stays, the
+        // longer; a hype word in the same sentence is another claim and stays too.
+        assert_eq!(
+            run("A miracle that cures cancer."),
+            [
+                ("t/hype".into(), "miracle".into()),
+                ("t/cure".into(), "cures cancer".into())
+            ]
+        );
     }
 
     #[test]

@@ -66,10 +66,19 @@ pub fn fix_applicability(rule: &Rule) -> Option<Applicability> {
 
 /// A missing-caveat rule's sentence to insert: its `help`, unless that is a template with
 /// `[placeholders]` an editor has to fill in (inserting those would publish the brackets).
+/// `{treatment}`-style placeholders are filled for the page's treatment (see
+/// [`crate::report::render`]).
 #[must_use]
 pub fn caveat_sentence(rule: &Rule) -> Option<&str> {
     let s = rule.help.trim();
     (rule.category == Category::MissingCaveat && !s.is_empty() && !s.contains('[')).then_some(s)
+}
+
+/// The caveat sentence of finding `f` in `text`, written for the treatment it is about.
+#[must_use]
+pub fn caveat_text(rules: &RuleSet, f: &Finding, text: &str) -> Option<String> {
+    let template = caveat_sentence(&rules.rules[f.rule])?;
+    Some(crate::report::render(template, rules, f.about.as_ref(), text).into_owned())
 }
 
 /// Whether replacing `source` (the bytes of a span) keeps the markup intact.
@@ -190,8 +199,10 @@ fn append_paragraph(text: &str, para: &str, eol: &str) -> Edit {
 
 /// The edit a missing-caveat rule offers for `text`: its sentence as a new paragraph.
 #[must_use]
-pub fn caveat_edit(rules: &RuleSet, rule_idx: usize, format: Format, text: &str) -> Option<Edit> {
-    let sentence = caveat_sentence(&rules.rules[rule_idx])?;
+pub fn caveat_edit(rules: &RuleSet, f: &Finding, format: Format, text: &str) -> Option<Edit> {
+    let rule_idx = f.rule;
+    let sentence = caveat_text(rules, f, text)?;
+    let sentence = sentence.as_str();
     let eol = line_ending(text);
     let mut edit = match format {
         Format::Text | Format::Markdown => append_paragraph(text, sentence, eol),
@@ -251,7 +262,7 @@ pub fn edits(
             if skip.contains(&f.rule) || out.iter().any(|e: &Edit| e.rule == f.rule) {
                 continue;
             }
-            caveat_edit(rules, f.rule, format, text)
+            caveat_edit(rules, f, format, text)
         } else {
             replacement_edit(rules, format, text, f)
         };
@@ -382,9 +393,17 @@ pub fn check_suggestions(rules: &RuleSet) -> Vec<RulesetError> {
     for (idx, rule) in rules.rules.iter().enumerate() {
         let example = rule.examples.flag.first();
         if rule.category == Category::MissingCaveat {
-            let Some(sentence) = caveat_sentence(rule) else {
+            // The help as written for the treatment of the rule's first example.
+            let found = example.and_then(|e| {
+                check::check(rules, Format::Text, e)
+                    .into_iter()
+                    .find(|f| f.rule == idx)
+                    .and_then(|f| caveat_text(rules, &f, e))
+            });
+            let Some(sentence) = found.or_else(|| caveat_sentence(rule).map(str::to_string)) else {
                 continue;
             };
+            let sentence = sentence.as_str();
             let ids = flagged_by(&check::check(rules, Format::Text, sentence), None);
             if !ids.is_empty() {
                 errors.push(err(

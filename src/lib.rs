@@ -1,6 +1,7 @@
 pub mod baseline;
 pub mod check;
 pub mod check_rules;
+pub mod claim;
 pub mod cli;
 pub mod config;
 pub mod document;

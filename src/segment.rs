@@ -36,6 +36,20 @@ pub fn sentences(block: &Block) -> Vec<Sentence> {
             {
                 j += 1;
             }
+            // A footnote marker after the full stop ("… depression (TRD).1 People …").
+            let mut k = j;
+            while k < bytes.len() && k - j < 3 && bytes[k].is_ascii_digit() {
+                k += 1;
+            }
+            if k > j
+                && i > 0
+                && !bytes[i - 1].is_ascii_digit()
+                && k < bytes.len()
+                && bytes[k] == b' '
+                && starts_sentence(&text[k + 1..])
+            {
+                j = k;
+            }
             if j < bytes.len()
                 && bytes[j] == b' '
                 && starts_sentence(&text[j + 1..])

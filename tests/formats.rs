@@ -328,16 +328,16 @@ fn statistics_count_per_rule_and_category() {
     assert_eq!(
         stdout(&out),
         "count  severity  fix     rule\n\
-         \x20   2  warning   safe    hype/groundbreaking\n\
+         \x20   3  warning   safe    hype/groundbreaking\n\
          \x20   1  warning   review  caveat/side-effects\n\
          \x20   1  error     -       efficacy/cures\n\
          \n\
          count  category\n\
-         \x20   2  hype\n\
+         \x20   3  hype\n\
          \x20   1  efficacy\n\
          \x20   1  missing-caveat\n\
          \n\
-         checked 1 file: 1 error, 3 warnings\n"
+         checked 1 file: 1 error, 4 warnings\n"
     );
     let out = check(
         dir.path(),
@@ -345,12 +345,12 @@ fn statistics_count_per_rule_and_category() {
         None,
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["total"], 4);
+    assert_eq!(v["total"], 5);
     assert_eq!(
         v["rules"][0],
         serde_json::json!({
             "rule": "hype/groundbreaking", "category": "hype", "severity": "warning",
-            "fix": "safe", "count": 2,
+            "fix": "safe", "count": 3,
         })
     );
     assert_eq!(

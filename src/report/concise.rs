@@ -20,7 +20,7 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
             d.start.column,
             d.severity,
             d.rule,
-            one_line(d.message)
+            one_line(&d.message)
         )?;
     }
     Ok(())

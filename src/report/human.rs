@@ -16,7 +16,7 @@
 //! codespan has no "info" severity: info findings render as `note[…]`. It has no suggestion
 //! rendering either, so a replacement is one more `help:` line.
 
-use super::{MetaFinding, Report, suggestion, summary};
+use super::{FindingText, MetaFinding, Report, suggestion, summary};
 use crate::check::Finding;
 use crate::rules::{Rule, RuleSet, RulesetError, RulesetSource, Severity};
 use crate::source::LineIndex;
@@ -63,23 +63,25 @@ fn severity(s: Severity) -> CsSeverity {
 
 /// The codespan diagnostic for one finding in `text`.
 #[must_use]
-pub fn diagnostic(rule: &Rule, finding: &Finding, text: &str) -> Diagnostic<()> {
+pub fn diagnostic(rules: &RuleSet, finding: &Finding, text: &str) -> Diagnostic<()> {
+    let rule = &rules.rules[finding.rule];
+    let words = FindingText::new(rules, finding, text);
     let matched = text.get(finding.span.clone()).unwrap_or_default();
     let mut notes = Vec::new();
-    if !rule.help.is_empty() {
-        notes.push(format!("help: {}", rule.help.trim_end()));
+    if !words.help.is_empty() {
+        notes.push(format!("help: {}", words.help.trim_end()));
     }
     if let Some(s) = suggestion(rule, matched) {
         notes.push(format!("help: replace with `{}`", s.replacement));
     }
-    if !rule.note.is_empty() {
-        notes.push(format!("note: {}", rule.note.trim_end()));
+    if !words.note.is_empty() {
+        notes.push(format!("note: {}", words.note.trim_end()));
     }
     Diagnostic::new(severity(rule.severity))
         .with_code(rule.id.clone())
-        .with_message(rule.message.clone())
+        .with_message(words.message.into_owned())
         .with_labels(vec![
-            Label::primary((), finding.span.clone()).with_message(rule.label.clone()),
+            Label::primary((), finding.span.clone()).with_message(words.label.into_owned()),
         ])
         .with_notes(notes)
 }
@@ -136,7 +138,7 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
         let src = SimpleFile::new(file.source.name.as_str(), file.source.text.as_str());
         let mut diags: Vec<(usize, Diagnostic<()>)> = Vec::new();
         for f in &file.findings {
-            let mut d = diagnostic(&report.rules.rules[f.rule], f, &file.source.text);
+            let mut d = diagnostic(report.rules, f, &file.source.text);
             d.severity = severity(file.severity(report.rules, f));
             diags.push((f.span.start, d));
         }

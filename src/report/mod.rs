@@ -12,10 +12,11 @@ pub mod json;
 pub mod sarif;
 pub mod statistics;
 
-use crate::check::Finding;
+use crate::check::{About, Finding};
 use crate::rules::{Category, Rule, RuleSet, Severity};
 use crate::source::{LineIndex, SourceFile};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -147,7 +148,7 @@ impl Report<'_> {
             let index = LineIndex::new(&file.source.text);
             let start = out.len();
             for f in &file.findings {
-                let mut d = Diagnostic::new(&self.rules.rules[f.rule], &file.source, &index, f);
+                let mut d = Diagnostic::new(self.rules, &file.source, &index, f);
                 d.severity = file.severity(self.rules, f).as_str();
                 out.push(d);
             }
@@ -189,20 +190,151 @@ pub struct Diagnostic<'a> {
     pub rule: &'a str,
     pub category: &'static str,
     pub severity: &'static str,
-    pub message: &'a str,
+    pub message: Cow<'a, str>,
     pub start: Position,
     pub end: Position,
     pub matched: &'a str,
-    pub help: &'a str,
+    pub help: Cow<'a, str>,
+    /// Why the rule exists, with its regulatory basis.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub note: Cow<'a, str>,
     pub suggestion: Option<Suggestion>,
     /// Present only for missing-caveat rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caveat: Option<&'static str>,
+    /// The claim the claim model judged: its treatment and condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<ClaimJson<'a>>,
+}
+
+/// `"claim": {"treatment": "cbd", "condition": "anxiety", "matched": "anxiety"}` in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimJson<'a> {
+    /// The dictionary id of the subject.
+    pub treatment: &'a str,
+    /// The vocabulary id of the condition judged, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<&'a str>,
+}
+
+/// The text of a finding: its rule's message, label, help and note with the placeholders filled
+/// in for what the finding is about (see `rulesets/claims.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingText<'a> {
+    pub message: Cow<'a, str>,
+    pub label: Cow<'a, str>,
+    pub help: Cow<'a, str>,
+    pub note: Cow<'a, str>,
+}
+
+impl<'a> FindingText<'a> {
+    #[must_use]
+    pub fn new(rules: &'a RuleSet, f: &Finding, text: &str) -> Self {
+        let rule = &rules.rules[f.rule];
+        let about = f.about.as_ref();
+        Self {
+            message: render(&rule.message, rules, about, text),
+            label: render(&rule.label, rules, about, text),
+            help: render(&rule.help, rules, about, text),
+            note: render(&rule.note, rules, about, text),
+        }
+    }
+}
+
+/// Fills `{treatment}`, `{Treatment}`, `{condition}`, `{predicate}`, `{approval}`, `{risks}`,
+/// `{controlled}` and `{jurisdiction}` in `template`. Without a subject they read generically
+/// ("this treatment"), so no text ever shows a bare placeholder.
+#[must_use]
+pub fn render<'a>(
+    template: &'a str,
+    rules: &RuleSet,
+    about: Option<&About>,
+    text: &str,
+) -> Cow<'a, str> {
+    if !template.contains('{') {
+        return Cow::Borrowed(template);
+    }
+    let dict = &rules.dictionary;
+    let jurisdiction = crate::rules::dictionary::DEFAULT_JURISDICTION;
+    let treatment = about.map(|a| dict.treatment(a.treatment));
+    let words = |r: &std::ops::Range<usize>| -> String {
+        text.get(r.clone())
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let name = treatment.map_or("this treatment", |t| t.name.as_str());
+    let condition = about
+        .and_then(|a| a.condition.as_ref())
+        .map_or_else(|| "this use".to_string(), |(_, r)| words(r));
+    let predicate = about
+        .and_then(|a| a.predicate.as_ref())
+        .map(|r| words(r).to_lowercase())
+        .filter(|p| p.split(' ').count() <= 3 && !p.is_empty())
+        .unwrap_or_else(|| "helps with".to_string());
+    let approval = about
+        .and_then(|a| dict.authorisation(a.treatment, jurisdiction))
+        .map_or_else(
+            || "Say plainly what this treatment is and is not approved for".to_string(),
+            |a| a.statement.clone(),
+        );
+    let risks = treatment.map_or_else(
+        || "the risks your clinician will explain".to_string(),
+        |t| list(&t.risks),
+    );
+    let controlled = treatment
+        .and_then(|t| t.controlled.clone())
+        .unwrap_or_else(|| "a controlled substance".to_string());
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            rest = "";
+            break;
+        };
+        let value = match &after[..close] {
+            "treatment" => name.to_string(),
+            "Treatment" => capitalise(name),
+            "condition" => condition.clone(),
+            "predicate" => predicate.clone(),
+            "approval" => approval.clone(),
+            "risks" => risks.clone(),
+            "controlled" => controlled.clone(),
+            "jurisdiction" => jurisdiction.to_uppercase(),
+            other => format!("{{{other}}}"),
+        };
+        out.push_str(&value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// "a, b, c and d": the first four.
+fn list(items: &[String]) -> String {
+    let items = &items[..items.len().min(4)];
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 impl<'a> Diagnostic<'a> {
     #[must_use]
-    pub fn new(rule: &'a Rule, file: &'a SourceFile, index: &LineIndex, f: &Finding) -> Self {
+    pub fn new(rules: &'a RuleSet, file: &'a SourceFile, index: &LineIndex, f: &Finding) -> Self {
+        let rule = &rules.rules[f.rule];
         let text = file.text.as_str();
         let pos = |offset: usize| {
             let lc = index.line_col(text, offset);
@@ -213,22 +345,32 @@ impl<'a> Diagnostic<'a> {
             }
         };
         let matched = text.get(f.span.clone()).unwrap_or_default();
+        let words = FindingText::new(rules, f, text);
+        let claim = f.about.as_ref().filter(|a| a.judged).map(|a| ClaimJson {
+            treatment: &rules.dictionary.treatment(a.treatment).id,
+            condition: a
+                .condition
+                .as_ref()
+                .map(|(c, _)| rules.dictionary.conditions[usize::from(*c)].id.as_str()),
+        });
         Self {
             path: &file.name,
             rule: &rule.id,
             category: rule.category.as_str(),
             severity: rule.severity.as_str(),
-            message: &rule.message,
+            message: words.message,
             start: pos(f.span.start),
             end: pos(f.span.end),
             matched,
-            help: &rule.help,
+            help: words.help,
+            note: words.note,
             suggestion: suggestion(rule, matched),
             caveat: if rule.category == Category::MissingCaveat {
                 rule.caveat.map(crate::rules::CaveatId::as_str)
             } else {
                 None
             },
+            claim,
         }
     }
 }
@@ -251,13 +393,15 @@ impl<'a> Diagnostic<'a> {
             rule: m.rule.id(),
             category: MetaRule::CATEGORY,
             severity: m.rule.severity().as_str(),
-            message: &m.message,
+            message: Cow::Borrowed(&m.message),
             start: pos(m.span.start),
             end: pos(m.span.end),
             matched: text.get(m.span.clone()).unwrap_or_default(),
-            help: "",
+            help: Cow::Borrowed(""),
+            note: Cow::Borrowed(""),
             suggestion: None,
             caveat: None,
+            claim: None,
         }
     }
 }

@@ -160,7 +160,7 @@ pub fn log(report: &Report<'_>) -> Value {
         let mut file_results: Vec<(usize, Value)> = Vec::new();
         for f in &file.findings {
             let rule = &report.rules.rules[f.rule];
-            let mut d = Diagnostic::new(rule, &file.source, &index, f);
+            let mut d = Diagnostic::new(report.rules, &file.source, &index, f);
             d.severity = file.severity(report.rules, f).as_str();
             let mut r = result(&d, f.rule, &region(&index, text, f.span.clone()));
             r["partialFingerprints"] =

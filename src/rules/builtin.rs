@@ -12,6 +12,18 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "rulesets/ketamine.toml",
         include_str!("../../rulesets/ketamine.toml"),
     ),
+    (
+        "rulesets/conditions.toml",
+        include_str!("../../rulesets/conditions.toml"),
+    ),
+    (
+        "rulesets/treatments.toml",
+        include_str!("../../rulesets/treatments.toml"),
+    ),
+    (
+        "rulesets/claims.toml",
+        include_str!("../../rulesets/claims.toml"),
+    ),
 ];
 
 /// The embedded ruleset files, in load order.

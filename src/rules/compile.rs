@@ -4,9 +4,11 @@
 //! refer to the lexicons of the built-in ones. Errors carry the file and byte span they concern,
 //! so `check-rules` can point into the TOML like a compiler.
 
+use super::dictionary::{self, Dictionary};
 use super::matcher::{Matcher, MatcherBuilder, Plan, Target, fast_classes};
 use super::schema::{
-    Applicability, Category, CaveatId, RawLexicon, RawRule, RawRuleset, Scope, Severity,
+    Applicability, AppliesIf, Category, CaveatId, Judge, RawLexicon, RawRule, RawRuleset, Scope,
+    Severity,
 };
 use super::{builtin, interpolate, phrase};
 use rayon::prelude::*;
@@ -42,6 +44,8 @@ pub struct Lexicon {
     pub description: String,
     /// Counts as a qualifier only inside the claim's clause.
     pub clause_bound: bool,
+    /// Governs its whole sentence rather than its clause.
+    pub sentence_wide: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -71,6 +75,12 @@ pub struct Rule {
     pub trigger: Vec<LexId>,
     pub present_if: Vec<Vec<LexId>>,
     pub min_triggers: usize,
+    /// Lexicons naming a figure's source, read in the same or the next sentence.
+    pub sourced_by: Vec<LexId>,
+    /// For a claim-model rule, what it judges.
+    pub judge: Option<Judge>,
+    /// For a dictionary-driven caveat, which pages it applies to.
+    pub applies_if: Option<AppliesIf>,
     pub examples: Examples,
     /// Which source file defines it and where.
     pub source: usize,
@@ -83,6 +93,8 @@ pub struct RuleSet {
     pub sources: Vec<RulesetSource>,
     pub rules: Vec<Rule>,
     pub lexicons: Vec<Lexicon>,
+    /// The treatment dictionary and conditions vocabulary.
+    pub dictionary: Dictionary,
     pub(crate) matcher: Matcher,
     /// For each lexicon whose hits matter only inside a block, when they are needed there (see
     /// [`LexiconNeeds`]); `None` for a lexicon the whole document needs.
@@ -207,16 +219,22 @@ impl RuleSet {
         if !errors.is_empty() {
             return Err((sources, errors));
         }
-        let parsed: Vec<RawRuleset> = parsed.into_iter().flatten().collect();
+        let mut parsed: Vec<RawRuleset> = parsed.into_iter().flatten().collect();
+        dictionary::add_lexicons(&mut parsed);
         // The embedded rulesets' patterns are known to compile (a test compiles them all), so
         // they compile lazily; a user's are all compiled now, to report errors at load time.
         let validate = !builtin::are_builtin(&sources);
-        match build(&parsed, validate) {
-            Ok((rules, lexicons, matcher)) => Ok(Self {
+        let (rules, lexicons, matcher) = match build(&parsed, validate) {
+            Ok(built) => built,
+            Err(errors) => return Err((sources, errors)),
+        };
+        match dictionary::compile(&parsed, &lexicons) {
+            Ok(dictionary) => Ok(Self {
                 lexicon_needs: lexicon_needs(&rules, lexicons.len()),
                 sources,
                 rules,
                 lexicons,
+                dictionary,
                 matcher,
             }),
             Err(errors) => Err((sources, errors)),
@@ -259,6 +277,11 @@ fn lexicon_needs(rules: &[Rule], lexicons: usize) -> Vec<Option<LexiconNeeds>> {
             document.extend(&rule.unless);
             document.extend(&rule.requires);
             disclosures.extend(&rule.negated_by);
+        } else if rule.judge.is_some() {
+            // The claim model reads them wherever it binds a claim, and it has no hits of its
+            // own to wait for: they run everywhere.
+            document.extend(&rule.unless);
+            document.extend(&rule.negated_by);
         } else {
             if rule.unless_scope == Scope::Document {
                 document.extend(&rule.unless);
@@ -324,6 +347,7 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
                 name: name.clone(),
                 description: lex.get_ref().description.clone(),
                 clause_bound: lex.get_ref().clause_bound,
+                sentence_wide: lex.get_ref().sentence_wide,
             });
         }
     }
@@ -466,6 +490,9 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
                 trigger: ctx.resolve(src, &r.trigger),
                 present_if: r.present_if.iter().map(|g| ctx.resolve(src, g)).collect(),
                 min_triggers: r.min_triggers,
+                sourced_by: ctx.resolve(src, &r.sourced_by),
+                judge: r.judge,
+                applies_if: r.applies_if,
                 examples: super::compile::Examples {
                     flag: r.examples.flag.clone(),
                     pass: r.examples.pass.clone(),
@@ -542,7 +569,15 @@ fn validate_kind(ctx: &mut Ctx<'_>, src: usize, span: Range<usize>, r: &RawRule)
                 "`caveat`, `trigger` and `present-if` belong to `missing-caveat` rules",
             );
         }
-        if r.phrases.is_empty() && r.patterns.is_empty() {
+        if r.judge.is_some() {
+            if !r.phrases.is_empty() || !r.patterns.is_empty() {
+                ctx.err(
+                    src,
+                    span.clone(),
+                    "a `judge` rule is decided by the claim model, not by `phrases` or `patterns`",
+                );
+            }
+        } else if r.phrases.is_empty() && r.patterns.is_empty() {
             ctx.err(
                 src,
                 span.clone(),

@@ -4,6 +4,7 @@
 pub mod anchor;
 pub mod builtin;
 pub mod compile;
+pub mod dictionary;
 pub mod examples;
 mod hir_codec;
 pub mod interpolate;
@@ -16,4 +17,6 @@ pub mod schema;
 mod snapshot;
 
 pub use compile::{LexId, Rule, RuleSet, RulesetError, RulesetSource};
-pub use schema::{Applicability, Category, CaveatId, Scope, Severity};
+pub use schema::{
+    Applicability, AppliesIf, AuthKind, Category, CaveatId, Judge, Scope, Severity, TreatmentKind,
+};

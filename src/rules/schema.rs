@@ -17,6 +17,131 @@ pub struct RawRuleset {
     pub lexicon: BTreeMap<String, Spanned<RawLexicon>>,
     #[serde(default)]
     pub rule: Vec<Spanned<RawRule>>,
+    /// Entries of the treatment dictionary (see [`super::dictionary`]).
+    #[serde(default)]
+    pub treatment: Vec<Spanned<RawTreatment>>,
+    /// Entries of the conditions vocabulary.
+    #[serde(default)]
+    pub condition: Vec<Spanned<RawCondition>>,
+}
+
+/// One treatment of the dictionary: names, kind, authorisations per jurisdiction, risks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTreatment {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub names: Vec<Spanned<String>>,
+    pub kind: TreatmentKind,
+    #[serde(default)]
+    pub clinic: bool,
+    #[serde(default)]
+    pub controlled: Option<String>,
+    #[serde(default)]
+    pub risks: Vec<String>,
+    #[serde(default)]
+    pub tolerated_uses: Vec<Spanned<String>>,
+    /// The treatment a page means when it names this one and speaks of compounding.
+    #[serde(default)]
+    pub compounded_form: Option<Spanned<String>>,
+    /// Words that, for this treatment only, show the page sells the compounded form (brand
+    /// GLP-1 drugs come in pens, so a vial means a compounded product).
+    #[serde(default)]
+    pub compounded_cues: Vec<Spanned<String>>,
+    /// Keyed by jurisdiction (`us`, `uk`, `ca`, `au`, `eu`).
+    pub authorisation: BTreeMap<String, RawAuthorisation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAuthorisation {
+    pub kind: AuthKind,
+    #[serde(default)]
+    pub uses: Vec<Spanned<String>>,
+    /// What is and is not authorised, as one sentence a clinic could publish.
+    pub statement: String,
+    pub basis: String,
+    #[serde(default = "yes")]
+    pub verified: bool,
+}
+
+/// One condition or wellness outcome, with the words copy uses for it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawCondition {
+    pub id: Spanned<String>,
+    pub group: String,
+    #[serde(default)]
+    pub parent: Option<Spanned<String>>,
+    /// A wellness outcome (energy, ageing, detox) rather than a disease: an unsupported benefit
+    /// for it is an efficacy claim, not an off-label one.
+    #[serde(default)]
+    pub outcome: bool,
+    pub names: Vec<Spanned<String>>,
+}
+
+/// What kind of product or service a treatment is: it decides which approval words fit.
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum TreatmentKind {
+    Drug,
+    Biologic,
+    Device,
+    Procedure,
+    Supplement,
+    CompoundedDrug,
+    UnapprovedProduct,
+}
+
+/// The kind of marketing authorisation a treatment holds in one jurisdiction.
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthKind {
+    /// A drug approval (or a device PMA).
+    Approved,
+    /// A biologic licence.
+    Licensed,
+    /// A device 510(k) clearance.
+    Cleared,
+    /// A device De Novo grant.
+    Granted,
+    None,
+    /// The regulator says it has no medical use.
+    Prohibited,
+}
+
+/// What the claim model judges for a rule that has no phrases of its own.
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Judge {
+    /// A benefit claimed for a condition outside the subject's authorised uses.
+    OffLabel,
+    /// A wellness outcome (energy, ageing, detox) claimed for a treatment not authorised for it.
+    Outcome,
+    /// "Approved" said of a treatment with no approval.
+    Unauthorised,
+    /// "Approved" said of a cleared or granted device.
+    WrongKind,
+    /// An approval stated for a use outside the authorised ones.
+    BeyondScope,
+}
+
+/// Which pages a dictionary-driven caveat applies to, by the page's main treatment.
+#[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppliesIf {
+    /// Any treatment of the dictionary.
+    Any,
+    /// A controlled substance.
+    Controlled,
+    /// A treatment given or supervised in a clinic.
+    Clinic,
+    /// A treatment with no authorisation, or a page that claims a use outside it.
+    ApprovalGap,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +172,10 @@ pub struct RawLexicon {
     /// hedges its own verb ("the pills you may have tried, ketamine works at once").
     #[serde(default)]
     pub clause_bound: bool,
+    /// A qualifier that governs its whole sentence ("research suggests that …", a question
+    /// mark); others govern only their own clause.
+    #[serde(default)]
+    pub sentence_wide: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -145,6 +274,16 @@ pub struct RawRule {
     /// Missing-caveat rules only: how many trigger mentions make a page promote the treatment.
     #[serde(default = "one")]
     pub min_triggers: usize,
+    /// Lexicons that name the source of a figure: in the same or the next sentence, they
+    /// qualify the match.
+    #[serde(default)]
+    pub sourced_by: Vec<Spanned<String>>,
+    /// For a claim-model rule: what it judges (it has no phrases or patterns).
+    #[serde(default)]
+    pub judge: Option<Judge>,
+    /// For a missing-caveat rule driven by the treatment dictionary: which pages it applies to.
+    #[serde(default)]
+    pub applies_if: Option<AppliesIf>,
     #[serde(default)]
     pub examples: RawExamples,
 }

@@ -10,6 +10,7 @@
 
 use super::builtin;
 use super::compile::{Lexicon, LexiconNeeds, Rule, RuleSet, RulesetSource};
+use super::dictionary::Dictionary;
 use super::matcher::{Matcher, MatcherData};
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,7 @@ const SNAPSHOT: &[u8] = include_bytes!("builtin.snapshot");
 /// of it makes the snapshot stale. (`Cargo.lock` pins the regex parser.)
 const COMPILER: &[&str] = &[
     include_str!("compile.rs"),
+    include_str!("dictionary.rs"),
     include_str!("matcher.rs"),
     include_str!("anchor.rs"),
     include_str!("interpolate.rs"),
@@ -43,6 +45,7 @@ struct Snapshot<'a> {
     rules: Vec<Rule>,
     lexicons: Vec<Lexicon>,
     lexicon_needs: Vec<Option<LexiconNeeds>>,
+    dictionary: Dictionary,
     #[serde(borrow)]
     matcher: MatcherData<'a>,
 }
@@ -103,6 +106,7 @@ pub(crate) fn load(sources: Vec<RulesetSource>) -> Result<RuleSet, Vec<RulesetSo
                 rules: snap.rules,
                 lexicons: snap.lexicons,
                 lexicon_needs: snap.lexicon_needs,
+                dictionary: snap.dictionary,
                 matcher: Matcher::from_data(snap.matcher),
             })
         }
@@ -120,6 +124,7 @@ pub(crate) fn encode(rules: &RuleSet) -> Option<Vec<u8>> {
         rules: rules.rules.clone(),
         lexicons: rules.lexicons.clone(),
         lexicon_needs: rules.lexicon_needs.clone(),
+        dictionary: rules.dictionary.clone(),
         matcher: rules.matcher.to_data(&patterns, &automaton),
     };
     postcard::to_stdvec(&snap).ok()

@@ -1,0 +1,528 @@
+//! The claim model: a sentence's hits → claims (subject, predicate, object) → judgements.
+//!
+//! Binding reads one sentence at a time. The subject is the treatment the sentence names nearest
+//! the predicate or, when it names none ("it", "this therapy", a heading, a bullet), the page's
+//! main treatment, decided once the whole page is read; a benefit given to another agent
+//! ("antidepressants treat anxiety") binds to nothing. The predicate is a benefit ("relieves",
+//! "helps with", "X for Y") or an approval word; the objects are the conditions of the
+//! conditions vocabulary that follow it in the same clause. A qualifier or negator counts only in
+//! the claim's own clause (or, for a sentence-wide one such as "studies suggest", anywhere in the
+//! sentence), so "not only is it effective, but in some cases it may…" keeps its first claim.
+//!
+//! Judging compares a claim with the treatment dictionary under the jurisdiction in force:
+//! an object outside the subject's authorised uses is off-label; an approval word that does not
+//! fit the subject's authorisation kind, or names a use outside it, misstates approval.
+
+use crate::rules::compile::Lexicon;
+use crate::rules::dictionary::{ConditionId, Dictionary, TreatmentId};
+use crate::rules::{AuthKind, Judge, LexId, Rule};
+use std::ops::Range;
+
+/// Who a claim is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Named(TreatmentId),
+    /// The page's main treatment, known once the page is read.
+    Page,
+}
+
+/// What a claim predicates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Predicate {
+    Benefit,
+    /// An approval statement, with the authorisation kind its words claim.
+    Approval(AuthKind),
+}
+
+/// A claim bound in one sentence; ranges are offsets in the block's normalised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub subject: Subject,
+    pub predicate: Predicate,
+    pub predicate_range: Range<usize>,
+    pub objects: Vec<(ConditionId, Range<usize>)>,
+    /// A qualifier in scope or a negator governing the predicate.
+    pub qualified: bool,
+}
+
+/// The lexicons binding reads, looked up once per rule set by name.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    pub benefit: Option<LexId>,
+    pub use_for: Option<LexId>,
+    pub approval: Option<LexId>,
+    pub other_subject: Option<LexId>,
+    pub generic_subject: Option<LexId>,
+    pub indication_heading: Option<LexId>,
+    pub compounding: Option<LexId>,
+    /// Qualifiers and negators of the off-label judgement (its rule's `unless`, `negated-by`).
+    pub benefit_unless: Vec<LexId>,
+    pub benefit_negated_by: Vec<LexId>,
+    pub approval_unless: Vec<LexId>,
+    pub approval_negated_by: Vec<LexId>,
+    /// Words that end a clause (`clause-break` lexicon); none: punctuation only.
+    pub clause_break: Option<LexId>,
+}
+
+impl Words {
+    #[must_use]
+    pub fn new(lexicons: &[Lexicon], rules: &[Rule]) -> Self {
+        let id = |name: &str| lexicons.iter().position(|l| l.name == name);
+        let judge = |j: Judge| rules.iter().find(|r| r.judge == Some(j));
+        let off = judge(Judge::OffLabel);
+        let appr = judge(Judge::Unauthorised);
+        Self {
+            benefit: id("benefit"),
+            use_for: id("use-for"),
+            approval: id("approval-word"),
+            other_subject: id("other-subject"),
+            generic_subject: id("generic-subject"),
+            indication_heading: id("indication-heading"),
+            compounding: id("compounding-cue"),
+            benefit_unless: off.map(|r| r.unless.clone()).unwrap_or_default(),
+            benefit_negated_by: off.map(|r| r.negated_by.clone()).unwrap_or_default(),
+            approval_unless: appr.map(|r| r.unless.clone()).unwrap_or_default(),
+            approval_negated_by: appr.map(|r| r.negated_by.clone()).unwrap_or_default(),
+            clause_break: id("clause-break"),
+        }
+    }
+
+    /// Whether binding has anything to read in a block with these lexicons present.
+    #[must_use]
+    pub fn wanted(&self, present: &[bool], dict: &Dictionary, list_like: bool) -> bool {
+        let has = |l: Option<LexId>| l.is_some_and(|l| present[l]);
+        let condition = || {
+            present
+                .iter()
+                .enumerate()
+                .any(|(l, &p)| p && dict.condition_of(l).is_some())
+        };
+        has(self.approval) || ((has(self.benefit) || has(self.use_for) || list_like) && condition())
+    }
+}
+
+/// One sentence as binding sees it.
+pub struct Sentence<'a> {
+    /// The block's lower-cased text.
+    pub text: &'a str,
+    pub range: Range<usize>,
+    /// Lexicon hits in the sentence, in order of start.
+    pub hits: &'a [(LexId, Range<usize>)],
+}
+
+/// Clause boundaries that stop a qualifier: strong punctuation, and the clause-break words.
+fn clause_breaks(s: &Sentence<'_>, words: &Words) -> Vec<usize> {
+    let mut out: Vec<usize> = s.text[s.range.clone()]
+        // A colon introduces what the clause says ("approved for two uses: …"): no break.
+        .match_indices([';', '\u{2014}', '\u{2013}'])
+        .map(|(i, _)| s.range.start + i)
+        .collect();
+    // The normaliser folds dashes to " - ": a spaced hyphen is a dash.
+    out.extend(
+        s.text[s.range.clone()]
+            .match_indices(" - ")
+            .map(|(i, _)| s.range.start + i),
+    );
+    if let Some(cb) = words.clause_break {
+        out.extend(
+            s.hits
+                .iter()
+                .filter(|(l, _)| *l == cb)
+                .map(|(_, r)| r.start),
+        );
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The clause of `s` around `at`: between the nearest breaks.
+fn clause_of(breaks: &[usize], s: &Sentence<'_>, at: usize) -> Range<usize> {
+    let i = breaks.partition_point(|&b| b <= at);
+    let start = if i == 0 { s.range.start } else { breaks[i - 1] };
+    let end = breaks.get(i).copied().unwrap_or(s.range.end);
+    start..end
+}
+
+fn inside(r: &Range<usize>, clause: &Range<usize>) -> bool {
+    r.start >= clause.start && r.end <= clause.end
+}
+
+/// Hits of `l`-matching lexicons with ranges nested in a longer hit of the same kind dropped:
+/// "treatment-resistant depression" is one condition, not two.
+fn outermost<T: Copy>(items: Vec<(T, Range<usize>)>) -> Vec<(T, Range<usize>)> {
+    items
+        .iter()
+        .filter(|(_, r)| {
+            !items.iter().any(|(_, o)| {
+                o != r
+                    && o.start <= r.start
+                    && r.end <= o.end
+                    && (o.end - o.start) > (r.end - r.start)
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// Whether a qualifier or negator governs a predicate at `at` in `clause`.
+fn qualified(
+    s: &Sentence<'_>,
+    lexicons: &[Lexicon],
+    unless: &[LexId],
+    negated_by: &[LexId],
+    at: &Range<usize>,
+    clause: &Range<usize>,
+) -> bool {
+    let hedged = s
+        .hits
+        .iter()
+        .any(|(l, r)| unless.contains(l) && (lexicons[*l].sentence_wide || inside(r, clause)));
+    let negated = s.hits.iter().any(|(l, r)| {
+        negated_by.contains(l)
+            && r.end <= at.start
+            && r.start >= clause.start
+            && crate::check::governs(&s.text[r.end..at.start])
+    });
+    hedged || negated
+}
+
+/// The claims of one sentence. `list_context`: the sentence is a list item or table cell under a
+/// heading or lead-in that presents uses ("Conditions we treat:"), so its conditions are claimed
+/// for the page's treatment (or the one the heading names).
+#[must_use]
+pub fn bind(
+    s: &Sentence<'_>,
+    words: &Words,
+    lexicons: &[Lexicon],
+    dict: &Dictionary,
+    list_context: Option<Subject>,
+) -> Vec<Claim> {
+    let treatments = outermost(
+        s.hits
+            .iter()
+            .filter_map(|(l, r)| dict.treatment_of(*l).map(|t| (t, r.clone())))
+            .collect(),
+    );
+    let conditions: Vec<(ConditionId, Range<usize>)> = outermost(
+        s.hits
+            .iter()
+            .filter_map(|(l, r)| dict.condition_of(*l).map(|c| (c, r.clone())))
+            .collect(),
+    )
+    .into_iter()
+    .filter(|(_, r)| {
+        !treatments
+            .iter()
+            .any(|(_, t)| t.start < r.end && r.start < t.end)
+    })
+    .collect();
+    let is = |want: Option<LexId>, l: LexId| want == Some(l);
+    let breaks = clause_breaks(s, words);
+    let mut claims = Vec::new();
+    let mut used_clauses: Vec<Range<usize>> = Vec::new();
+
+    // Benefits: the first benefit word of a clause with conditions after it.
+    let benefit_hits = outermost(
+        s.hits
+            .iter()
+            .filter(|(l, _)| is(words.benefit, *l) || is(words.use_for, *l))
+            .map(|(l, r)| (*l, r.clone()))
+            .collect(),
+    );
+    for (l, b) in &benefit_hits {
+        let clause = clause_of(&breaks, s, b.start);
+        if used_clauses.contains(&clause) {
+            continue;
+        }
+        let objects = objects_after(s.text, &conditions, b, &clause);
+        if objects.is_empty() {
+            continue;
+        }
+        let subject = if is(words.use_for, *l) {
+            // "X for Y" binds only when a treatment stands just before the joining word.
+            match treatments.iter().rev().find(|(_, t)| {
+                t.end <= b.start && words_between(s.text, t.end, b.start) <= USE_FOR_REACH_WORDS
+            }) {
+                Some((t, _)) => Subject::Named(*t),
+                None => continue,
+            }
+        } else {
+            match subject_for(s, words, &treatments, b, &clause) {
+                Some(subj) => subj,
+                None => continue,
+            }
+        };
+        used_clauses.push(clause.clone());
+        claims.push(Claim {
+            subject,
+            predicate: Predicate::Benefit,
+            predicate_range: b.clone(),
+            objects,
+            qualified: qualified(
+                s,
+                lexicons,
+                &words.benefit_unless,
+                &words.benefit_negated_by,
+                b,
+                &clause,
+            ),
+        });
+    }
+
+    // A bullet under "Conditions we treat": its conditions are claimed as uses.
+    if claims.is_empty()
+        && let Some(subject) = list_context
+        && !conditions.is_empty()
+    {
+        let subject = treatments
+            .first()
+            .map_or(subject, |(t, _)| Subject::Named(*t));
+        let first = conditions[0].1.clone();
+        let clause = clause_of(&breaks, s, first.start);
+        claims.push(Claim {
+            subject,
+            predicate: Predicate::Benefit,
+            predicate_range: first.clone(),
+            objects: conditions.clone(),
+            qualified: qualified(
+                s,
+                lexicons,
+                &words.benefit_unless,
+                &words.benefit_negated_by,
+                &first,
+                &clause,
+            ),
+        });
+    }
+
+    // Approval statements ("approved" inside "FDA-approved" is the same statement).
+    let approvals = outermost(
+        s.hits
+            .iter()
+            .filter(|(l, _)| is(words.approval, *l))
+            .map(|(l, r)| (*l, r.clone()))
+            .collect(),
+    );
+    for (_, a) in &approvals {
+        let word = &s.text[a.clone()];
+        let kind = if word.contains("clear") {
+            AuthKind::Cleared
+        } else if word.contains("licens") {
+            AuthKind::Licensed
+        } else {
+            AuthKind::Approved
+        };
+        let clause = clause_of(&breaks, s, a.start);
+        let bare = !word.contains("fda") && !word.contains("food and drug");
+        // The subject stands before the approval word ("semaglutide is an FDA-approved
+        // weight-loss injection"); one after it only when none does ("FDA-approved TMS").
+        let in_clause = || treatments.iter().filter(|(_, t)| inside(t, &clause));
+        let named = in_clause()
+            .filter(|(_, t)| t.end <= a.start)
+            .min_by_key(|(_, t)| distance(t, a))
+            .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, a)));
+        let objects = objects_after(s.text, &conditions, a, &clause);
+        let other = words.other_subject.is_some_and(|o| {
+            s.hits
+                .iter()
+                .any(|(l, r)| *l == o && inside(r, &clause) && r.end <= a.start)
+        });
+        let subject = match named {
+            Some((t, _)) => Subject::Named(*t),
+            None if other => continue,
+            None => Subject::Page,
+        };
+        // "Approved" without the agency is judged only when it reads as regulatory: a named
+        // subject right before it, or a use after it.
+        if bare
+            && objects.is_empty()
+            && !named.is_some_and(|(_, t)| {
+                t.end <= a.start && words_between(s.text, t.end, a.start) <= 4
+            })
+        {
+            continue;
+        }
+        claims.push(Claim {
+            subject,
+            predicate: Predicate::Approval(kind),
+            predicate_range: a.clone(),
+            objects,
+            qualified: qualified(
+                s,
+                lexicons,
+                &words.approval_unless,
+                &words.approval_negated_by,
+                a,
+                &clause,
+            ),
+        });
+    }
+    claims
+}
+
+/// Most words between a treatment and the word that joins it to a use ("Myers' cocktail: the
+/// classic blend for …").
+const USE_FOR_REACH_WORDS: usize = 4;
+
+/// Most words between a predicate and its first object, and between one object of a list and
+/// the next: further away, a condition belongs to another thought.
+const OBJECT_REACH_WORDS: usize = 10;
+
+/// The conditions a predicate at `p` takes as objects: the first within reach after it in its
+/// clause, and those that continue the list from there.
+fn objects_after(
+    text: &str,
+    conditions: &[(ConditionId, Range<usize>)],
+    p: &Range<usize>,
+    clause: &Range<usize>,
+) -> Vec<(ConditionId, Range<usize>)> {
+    let mut out: Vec<(ConditionId, Range<usize>)> = Vec::new();
+    let mut from = p.end;
+    for (c, r) in conditions {
+        // An object may share words with its predicate ("help children with autism").
+        if r.start <= p.start || r.end <= p.end || !inside(r, clause) {
+            continue;
+        }
+        if words_between(text, from.min(r.start), r.start) > OBJECT_REACH_WORDS {
+            break;
+        }
+        out.push((*c, r.clone()));
+        from = r.end;
+    }
+    out
+}
+
+fn distance(a: &Range<usize>, b: &Range<usize>) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+fn words_between(text: &str, from: usize, to: usize) -> usize {
+    text.get(from..to)
+        .map_or(usize::MAX, |t| t.split_whitespace().count())
+}
+
+/// The subject of a benefit at `b`: the nearest treatment before it in the sentence, else one
+/// after it in its clause; else the page's, unless another agent stands before the benefit in
+/// its clause ("antidepressants relieve …").
+fn subject_for(
+    s: &Sentence<'_>,
+    words: &Words,
+    treatments: &[(TreatmentId, Range<usize>)],
+    b: &Range<usize>,
+    clause: &Range<usize>,
+) -> Option<Subject> {
+    let before = treatments.iter().rev().find(|(_, t)| t.end <= b.start);
+    let other_before = words.other_subject.and_then(|o| {
+        s.hits
+            .iter()
+            .filter(|(l, r)| *l == o && r.end <= b.start && r.start >= clause.start)
+            .map(|(_, r)| r.clone())
+            .next_back()
+    });
+    if let Some((t, tr)) = before {
+        // Another agent nearer the benefit, in its clause, takes it.
+        if other_before.as_ref().is_some_and(|o| o.start > tr.end) {
+            return None;
+        }
+        return Some(Subject::Named(*t));
+    }
+    if let Some((t, _)) = treatments
+        .iter()
+        .find(|(_, t)| t.start >= b.end && inside(t, clause))
+    {
+        return Some(Subject::Named(*t));
+    }
+    if other_before.is_some() {
+        return None;
+    }
+    // The page's treatment only when the sentence points at it ("it", "this therapy", "our
+    // infusions") or leaves the subject out (a heading, a bullet: the benefit opens the clause).
+    let generic = words.generic_subject.is_some_and(|g| {
+        s.hits
+            .iter()
+            .any(|(l, r)| *l == g && r.end <= b.start && r.start >= clause.start)
+    });
+    let opens = words_between(s.text, clause.start, b.start) <= 1;
+    (generic || opens).then_some(Subject::Page)
+}
+
+/// The judgement of a claim about `t`, and the condition it turns on, if it breaches.
+#[must_use]
+pub fn judge(
+    claim: &Claim,
+    t: TreatmentId,
+    dict: &Dictionary,
+    jurisdiction: &str,
+) -> Option<(Judge, Option<usize>)> {
+    let auth = dict.authorisation(t, jurisdiction);
+    match claim.predicate {
+        Predicate::Benefit => {
+            let breach =
+                |(c, _): &&(ConditionId, Range<usize>)| !dict.benefit_covered(t, *c, jurisdiction);
+            let outcome = |c: ConditionId| dict.conditions[usize::from(c)].outcome;
+            // A disease outside the authorisation makes the claim off-label; wellness outcomes
+            // alone make it an unsupported efficacy claim.
+            if let Some(i) = claim
+                .objects
+                .iter()
+                .position(|o| breach(&o) && !outcome(o.0))
+            {
+                return Some((Judge::OffLabel, Some(i)));
+            }
+            let i = claim.objects.iter().position(|o| breach(&o))?;
+            Some((Judge::Outcome, Some(i)))
+        }
+        Predicate::Approval(word) => {
+            let kind = auth.map_or(AuthKind::None, |a| a.kind);
+            let outside = claim.objects.iter().enumerate().position(|(i, (c, _))| {
+                !dict.approval_covered(t, *c, jurisdiction) && !narrowed(claim, i, dict)
+            });
+            match (word, kind) {
+                (_, AuthKind::None | AuthKind::Prohibited) => Some((Judge::Unauthorised, None)),
+                (
+                    AuthKind::Approved | AuthKind::Licensed,
+                    AuthKind::Cleared | AuthKind::Granted,
+                ) => Some((Judge::WrongKind, None)),
+                _ => outside.map(|i| (Judge::BeyondScope, Some(i))),
+            }
+        }
+    }
+}
+
+/// Whether object `i` is narrowed by a later object of the same family ("depressive symptoms
+/// … with acute suicidal thoughts" is the narrower condition, not depression at large).
+fn narrowed(claim: &Claim, i: usize, dict: &Dictionary) -> bool {
+    let (c, _) = claim.objects[i];
+    claim.objects[i + 1..]
+        .iter()
+        .any(|(later, _)| *later != c && dict.is_within(*later, c))
+}
+
+/// Whether an approval claim states a correct scope: it names uses, and each is authorised or
+/// narrowed by a later one ("approved for adults with treatment-resistant depression").
+#[must_use]
+pub fn states_scope(claim: &Claim, t: TreatmentId, dict: &Dictionary, jurisdiction: &str) -> bool {
+    matches!(claim.predicate, Predicate::Approval(_))
+        && !claim.qualified
+        && !claim.objects.is_empty()
+        && claim.objects.iter().enumerate().all(|(i, (c, _))| {
+            dict.approval_covered(t, *c, jurisdiction) || narrowed(claim, i, dict)
+        })
+}
+
+/// The last object of a claim that breaches, for the end of its span.
+#[must_use]
+pub fn last_breach(claim: &Claim, t: TreatmentId, dict: &Dictionary, jurisdiction: &str) -> usize {
+    claim
+        .objects
+        .iter()
+        .rposition(|(c, _)| match claim.predicate {
+            Predicate::Benefit => !dict.benefit_covered(t, *c, jurisdiction),
+            Predicate::Approval(_) => !dict.approval_covered(t, *c, jurisdiction),
+        })
+        .unwrap_or(0)
+}
