@@ -26,6 +26,16 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate ruleset files and run their examples; errors point into the TOML.
     CheckRules(CheckRulesArgs),
+    /// Run the language server on standard input and output (for editors; see docs/editors.md).
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Talk over standard input and output (the only transport; accepted because editor clients
+    /// such as vscode-languageclient pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]

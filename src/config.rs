@@ -247,6 +247,19 @@ impl Config {
         }
     }
 
+    /// The other files the config reads (its rulesets and shared footer), as absolute paths: a
+    /// long-running process (the language server) reloads the config when one changes.
+    #[must_use]
+    pub fn files(&self) -> Vec<PathBuf> {
+        let footer = self.raw.caveats.shared_footer.iter();
+        self.raw
+            .rulesets
+            .iter()
+            .chain(footer)
+            .map(|p| self.dir.join(p.get_ref()))
+            .collect()
+    }
+
     /// Reads the extra rulesets the file lists.
     ///
     /// # Errors

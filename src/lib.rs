@@ -7,6 +7,7 @@ pub mod config;
 pub mod document;
 pub mod extract;
 pub mod fix;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -1,6 +1,6 @@
 //! The claimlint binary: parse the arguments, run the library, map the outcome to an exit code.
 
-use claimlint::cli::Cli;
+use claimlint::cli::{Cli, Command};
 use claimlint::run::{Exit, Io, run};
 use clap::Parser;
 use std::io::{self, IsTerminal, Write};
@@ -13,6 +13,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Lsp(_) = cli.command {
+        // The language server's threads read and write the standard streams themselves, so this
+        // thread must not lock them first.
+        return match claimlint::lsp::run_stdio() {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "error: lsp: {e}");
+                ExitCode::from(Exit::Error.code())
+            }
+        };
+    }
     let stdout = io::stdout();
     let stdout_is_terminal = stdout.is_terminal();
     let mut out = io::BufWriter::new(stdout.lock());

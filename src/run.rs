@@ -69,6 +69,11 @@ pub fn run(cli: &Cli, io: &mut Io<'_>) -> io::Result<Exit> {
         Command::Explain(args) => run_explain(args, io),
         Command::Serve(args) => run_serve(args, io),
         Command::CheckRules(args) => crate::check_rules::run(args, io),
+        // The server owns the process's standard streams (the binary starts it before locking
+        // them); exit code 1 when the client exits without `shutdown`, as the protocol says.
+        Command::Lsp(_) => {
+            crate::lsp::run_stdio().map(|clean| if clean { Exit::Clean } else { Exit::Findings })
+        }
     }
 }
 
@@ -118,8 +123,11 @@ fn load_setup(
 }
 
 /// Compiles the built-in rulesets (unless turned off), the config's `extra` ones and the
-/// `--ruleset` files.
-fn compile_rules(
+/// `--ruleset` files; problems are rendered on `io.stderr`.
+///
+/// # Errors
+/// Only failures to write to `io.stderr`.
+pub fn compile_rules(
     args: &RulesetArgs,
     extra: Vec<RulesetSource>,
     io: &mut Io<'_>,

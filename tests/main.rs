@@ -8,6 +8,7 @@ mod corpus;
 mod fix;
 mod formats;
 mod hostile;
+mod lsp;
 mod props;
 mod serve;
 mod suppress;
