@@ -26,6 +26,34 @@ pub enum Command {
     Serve(ServeArgs),
     /// Validate ruleset files and run their examples; errors point into the TOML.
     CheckRules(CheckRulesArgs),
+    /// Write a copy of a Word document (.docx) with a review comment on each finding.
+    Annotate(AnnotateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// The Word document to check; it is never modified.
+    #[arg(value_name = "DOCX")]
+    pub input: PathBuf,
+
+    /// Where to write the annotated copy.
+    #[arg(short, long, value_name = "DOCX")]
+    pub output: PathBuf,
+
+    /// Also put each safe fix in as a tracked replacement, and each missing caveat as a tracked
+    /// insertion at the end of the document, for the writer to accept or reject.
+    #[arg(long)]
+    pub track_changes: bool,
+
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub rulesets: RulesetArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Args)]

@@ -114,6 +114,7 @@ fn json_has_exact_fields_and_positions_after_multibyte_text() {
         "end",
         "matched",
         "help",
+        "note",
         "suggestion",
     ];
     expected.sort_unstable();

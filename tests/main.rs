@@ -5,6 +5,7 @@ mod check_rules;
 mod cli;
 mod config;
 mod corpus;
+mod docx;
 mod fix;
 mod formats;
 mod hostile;

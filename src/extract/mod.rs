@@ -3,6 +3,7 @@
 //! Each format lives in its own module and produces the same [`Block`]s, so the engine is
 //! format-blind.
 
+pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod plain;
@@ -15,6 +16,8 @@ pub enum Format {
     Text,
     Markdown,
     Html,
+    /// A Word document: read from its package into one line per paragraph (see [`docx`]).
+    Docx,
 }
 
 impl Format {
@@ -26,6 +29,7 @@ impl Format {
             "txt" | "text" => Some(Self::Text),
             "md" | "markdown" | "mdx" => Some(Self::Markdown),
             "html" | "htm" | "xhtml" => Some(Self::Html),
+            "docx" => Some(Self::Docx),
             _ => None,
         }
     }
@@ -63,6 +67,7 @@ pub fn extract_to(format: Format, src: &str, sink: &mut dyn FnMut(Block)) -> Vec
         Format::Text => plain::extract_to(src, sink),
         Format::Markdown => markdown::extract_to(src, sink),
         Format::Html => html::extract_to(src, sink),
+        Format::Docx => docx::extract_to(src, sink),
     }
 }
 
