@@ -256,6 +256,10 @@ pub enum CheckFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// A self-contained HTML page for a compliance lead to review, print and sign.
+    Html,
+    /// The same review as GitHub-flavoured Markdown (for a CI job summary).
+    Markdown,
 }
 
 /// The least severity that makes `check` exit 1.

@@ -830,6 +830,8 @@ fn emit_check_report(
         (CheckFormat::Concise, false) => concise::emit(w, report),
         (CheckFormat::Sarif, false) => sarif::emit(w, report),
         (CheckFormat::Github, false) => github::emit(w, report),
+        (CheckFormat::Html, false) => crate::report::html::emit(w, report),
+        (CheckFormat::Markdown, false) => crate::report::markdown::emit(w, report),
     }
 }
 

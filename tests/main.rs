@@ -10,6 +10,7 @@ mod fix;
 mod formats;
 mod hostile;
 mod props;
+mod review;
 mod serve;
 mod suppress;
 mod walk;

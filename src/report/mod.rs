@@ -7,8 +7,11 @@
 
 pub mod concise;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod review;
 pub mod sarif;
 pub mod statistics;
 
