@@ -7,9 +7,16 @@
 //! `--fix` applies `safe` fixes, `--unsafe-fixes` adds the `review` ones.
 //!
 //! Decisions, in the order they are taken:
-//! - A replacement keeps the case of the words it replaces (`Groundbreaking` → `New`), fixes the
-//!   article before it (`an unprecedented` → `a new`) and does not double a word (`a
-//!   groundbreaking new therapy` → `a new therapy`).
+//! - A replacement is fitted to its sentence ([`propose`]): it keeps the case of the words it
+//!   replaces, title case included (`Groundbreaking` → `New`, `A Game-Changer in Mental Health`
+//!   → `A New Option in Mental Health`); before the noun it modifies a noun-phrase replacement
+//!   gives only its modifier (`a game-changer treatment` → `a new treatment`); it doubles no word
+//!   or near-synonym on either side (`a new game-changer treatment` → `a new treatment`, `new,
+//!   groundbreaking protocol` → `new protocol`, `a groundbreaking new therapy` → `a new therapy`);
+//!   and it fixes the article before it (`an unprecedented` → `a new`).
+//! - It keeps its rule's applicability only when the sentence then reads correctly: a stutter
+//!   left over, or a novelty word put in as a predicate (`is truly new`, which says something
+//!   else of a decades-old drug), makes it `review`; the report carries the rewritten sentence.
 //! - It lands in prose only. Spans come from the extractor's offset map, so they never start or
 //!   end in markup, but a span can *contain* markup (`<b>ground</b>breaking`, `**game**
 //!   changer`): such a finding gets no fix, because any edit would break or drop the markup.
