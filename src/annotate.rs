@@ -547,7 +547,12 @@ pub fn annotate(
         let last = doc
             .paragraphs
             .iter()
-            .filter(|p| p.part == 0 && p.depth == 0 && xml[p.xml.end..at].trim().is_empty())
+            .filter(|p| {
+                p.part == 0
+                    && p.depth == 0
+                    && p.xml.end <= at
+                    && xml.get(p.xml.end..at).is_some_and(|g| g.trim().is_empty())
+            })
             .max_by_key(|p| p.xml.end);
         let mark_attrs = b.change_attrs();
         let moved_mark = last.and_then(|p| inserted_mark(xml, &p.xml, &mark_attrs));

@@ -884,3 +884,48 @@ fn libreoffice_opens_annotated_documents_with_their_comments_and_changes() {
         );
     }
 }
+
+/// Every prefix of the draft's document part, and the part with each of a spread of bytes
+/// replaced by markup characters: reading never panics, and a document that reads can be
+/// annotated (comments and tracked changes) without panicking.
+#[test]
+fn broken_xml_is_an_error_never_a_panic() {
+    let rules = claimlint::rules::RuleSet::compile(claimlint::rules::builtin::sources()).unwrap();
+    let good = part(&draft(), "word/document.xml").unwrap();
+    let mut variants: Vec<String> = (0..good.len())
+        .step_by(23)
+        .filter(|&i| good.is_char_boundary(i))
+        .map(|i| good[..i].to_string())
+        .collect();
+    for (k, i) in (0..good.len()).step_by(17).enumerate() {
+        if !good.is_char_boundary(i) || !good.is_char_boundary(i + 1) {
+            continue;
+        }
+        let c = ["<", ">", "/", "\"", "&", "<w:p>", "</w:r>", "<w:t>"][k % 8];
+        variants.push(format!("{}{c}{}", &good[..i], &good[i + 1..]));
+    }
+    let (mut read, mut failed) = (0, 0);
+    for xml in variants {
+        let bytes = package(&[("word/document.xml", xml)]);
+        match docx::read(&bytes) {
+            Ok(doc) => {
+                read += 1;
+                let findings =
+                    claimlint::check::check(&rules, claimlint::extract::Format::Docx, &doc.text);
+                let opts = claimlint::annotate::Options {
+                    track_changes: true,
+                    date: "2026-01-01T00:00:00Z".into(),
+                };
+                let (out, _) =
+                    claimlint::annotate::annotate(&bytes, &doc, &rules, &findings, &opts)
+                        .expect("a document that reads annotates");
+                assert!(docx::read(&out).is_ok());
+            }
+            Err(e) => {
+                failed += 1;
+                assert!(!e.0.contains('\n'), "{e}");
+            }
+        }
+    }
+    assert!(read > 20 && failed > 20, "{read} read, {failed} failed");
+}

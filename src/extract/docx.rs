@@ -327,10 +327,10 @@ fn parse_part(doc: &mut Docx, part: usize) -> Result<(), DocxError> {
             .read_event()
             .map_err(|e| xml_error(&name, reader.error_position(), &e))?;
         let after = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let empty = matches!(event, Event::Empty(_));
         match event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => {
-                let empty = after >= 2 && xml.as_bytes()[after - 2] == b'/';
                 let qname = e.name();
                 let n = qname.as_ref();
                 let parent_tracked = frames.last().is_some_and(|f| f.tracked);
