@@ -83,7 +83,7 @@ pub fn caveat_sentence(rule: &Rule) -> Option<&str> {
 fn in_prose(format: Format, source: &str) -> bool {
     match format {
         // A Word document's text has no markup (its runs are rebuilt by `annotate`).
-        Format::Text | Format::Docx => true,
+        Format::Text | Format::Docx | Format::Odt => true,
         // Entities and escapes are prose (the span covers them whole); tags are not.
         Format::Html => !source.contains(['<', '>']),
         Format::Markdown => !source.contains(['*', '_', '`', '[', ']', '<', '>']),
@@ -535,7 +535,9 @@ pub fn caveat_edit(rules: &RuleSet, rule_idx: usize, format: Format, text: &str)
     let sentence = caveat_sentence(&rules.rules[rule_idx])?;
     let eol = line_ending(text);
     let mut edit = match format {
-        Format::Text | Format::Markdown | Format::Docx => append_paragraph(text, sentence, eol),
+        Format::Text | Format::Markdown | Format::Docx | Format::Odt => {
+            append_paragraph(text, sentence, eol)
+        }
         Format::Html => {
             let para = format!("<p>{}</p>", escape_html(sentence));
             match last_closing_tag(text, "main").or_else(|| last_closing_tag(text, "body")) {
@@ -962,11 +964,11 @@ pub fn run(
 ) -> io::Result<Summary> {
     // A Word document's text is read out of its package and cannot be written back as text:
     // `claimlint annotate --track-changes` offers its fixes as tracked changes instead.
-    for f in files.iter().filter(|f| f.source.format == Format::Docx) {
+    for f in files.iter().filter(|f| f.source.format.is_document()) {
         errors.push(SourceError::new(
             f.source.name.clone(),
             SourceErrorKind::Other(
-                "a Word document is not fixed in place; use `claimlint annotate --track-changes`"
+                "a Word or OpenDocument file is not fixed in place; use `claimlint annotate --track-changes` on a .docx"
                     .into(),
             ),
         ));
@@ -974,7 +976,7 @@ pub fn run(
     let fixed: Vec<Fixed> = files
         .par_iter()
         .map(|f| {
-            if f.source.format == Format::Docx {
+            if f.source.format.is_document() {
                 return Fixed {
                     text: f.source.text.clone(),
                     applied: 0,

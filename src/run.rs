@@ -566,6 +566,12 @@ fn run_annotate(args: &crate::cli::AnnotateArgs, io: &mut Io<'_>) -> io::Result<
             &format!("{out_name}: exists; use --force to replace it"),
         );
     }
+    if Format::from_path(&args.input) == Some(Format::Odt) {
+        return fail(
+            io,
+            &format!("{name}: annotate writes Word documents; save the draft as .docx"),
+        );
+    }
     let bytes = match annotate::read_input(&args.input) {
         Ok(b) => b,
         Err(e) => return fail(io, &SourceError::io(name, &e).to_string()),

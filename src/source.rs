@@ -133,13 +133,17 @@ impl SourceFile {
         format: Format,
     ) -> Result<Self, SourceError> {
         let name = name.into();
-        if format == Format::Docx {
+        if format.is_document() {
             // A package, not text: its paragraphs become the text that is checked.
-            let doc = crate::extract::docx::read(&bytes)
-                .map_err(|e| SourceError::new(name.clone(), SourceErrorKind::Other(e.0)))?;
+            let text = if format == Format::Odt {
+                crate::extract::odt::read(&bytes)
+            } else {
+                crate::extract::docx::read(&bytes).map(|d| d.text)
+            }
+            .map_err(|e| SourceError::new(name.clone(), SourceErrorKind::Other(e.0)))?;
             return Ok(Self {
                 name,
-                text: doc.text,
+                text,
                 bom: 0,
                 format,
             });

@@ -284,7 +284,7 @@ fn fix_does_not_write_a_word_document() {
     let o = run(dir.path(), &["check", "--fix", "draft.docx"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains(
-        "error: draft.docx: a Word document is not fixed in place; use `claimlint annotate --track-changes`"
+        "error: draft.docx: a Word or OpenDocument file is not fixed in place; use `claimlint annotate --track-changes` on a .docx"
     ));
     assert_eq!(std::fs::read(dir.path().join("draft.docx")).unwrap(), bytes);
 }
@@ -928,4 +928,88 @@ fn broken_xml_is_an_error_never_a_panic() {
         }
     }
     assert!(read > 20 && failed > 20, "{read} read, {failed} failed");
+}
+
+/// An OpenDocument text built here: a heading, spans, `text:s` spaces, a tracked deletion (kept
+/// in `text:tracked-changes`) and insertion, a table, a footnote, and a header in `styles.xml`.
+fn odt() -> Vec<u8> {
+    const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/""#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS}><office:body><office:text>
+<text:tracked-changes><text:changed-region text:id="c1"><text:deletion><office:change-info><dc:creator>Ann</dc:creator></office:change-info><text:p>miracle </text:p></text:deletion></text:changed-region><text:changed-region text:id="c2"><text:insertion><office:change-info><dc:creator>Ann</dc:creator></office:change-info></text:insertion></text:changed-region></text:tracked-changes>
+<text:h text:outline-level="1">Calmer Days</text:h>
+<text:p>TMS is a <text:span text:style-name="T1">game-</text:span>changer<text:s text:c="2"/>treatment.</text:p>
+<text:p>Our team offers a <text:change text:change-id="c1"/><text:change-start text:change-id="c2"/>quiet<text:change-end text:change-id="c2"/> room.</text:p>
+<table:table><table:table-row><table:table-cell><text:p>Ketamine is completely safe.</text:p></table:table-cell></table:table-row></table:table>
+<text:p>Read the note<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>It works instantly.</text:p></text:note-body></text:note>.</text:p>
+</office:text></office:body></office:document-content>"#
+    );
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-styles {NS}><office:styles><style:style style:name="Standard"/></office:styles><office:master-styles><style:master-page style:name="Standard"><style:header><text:p>A revolutionary clinic</text:p></style:header></style:master-page></office:master-styles></office:document-styles>"#
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in [
+        (
+            "mimetype",
+            "application/vnd.oasis.opendocument.text".to_string(),
+        ),
+        ("content.xml", content),
+        ("styles.xml", styles),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_opendocument_text_is_checked_like_a_word_document() {
+    assert_eq!(
+        claimlint::extract::odt::read(&odt()).unwrap(),
+        "Calmer Days\n\
+         TMS is a game-changer  treatment.\n\
+         Our team offers a quiet room.\n\
+         Ketamine is completely safe.\n\
+         Read the note.\n\
+         It works instantly.\n\
+         A revolutionary clinic\n"
+    );
+    let fixture = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/docx/libreoffice-saved.odt"),
+    )
+    .unwrap();
+    let dir = temp_with(&[("draft.odt", &odt()), ("lo.odt", &fixture)]);
+    let (diags, _) = json(dir.path(), &["draft.odt"]);
+    let got = rows(&diags);
+    for want in [
+        ("hype/game-changer", 2, 10, "game-changer"),
+        ("safety/absolute-safety", 4, 13, "completely safe"),
+        ("hype/revolutionary", 7, 3, "revolutionary"),
+    ] {
+        let want = (want.0.to_string(), want.1, want.2, want.3.to_string());
+        assert!(got.contains(&want), "{want:?} not in {got:#?}");
+    }
+    assert!(!got.iter().any(|r| r.3 == "miracle"), "{got:#?}");
+    // LibreOffice's own .odt of the fixture reads as its .docx does.
+    let (from_odt, _) = json(dir.path(), &["lo.odt"]);
+    let lo_docx = temp_with(&[(
+        "lo.docx",
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/docx/libreoffice-saved.docx"),
+        )
+        .unwrap(),
+    )]);
+    let (from_docx, _) = json(lo_docx.path(), &["lo.docx"]);
+    assert_eq!(rows(&from_odt), rows(&from_docx));
+    let o = run(dir.path(), &["check", "--format", "concise", "draft.odt"]);
+    assert!(stdout(&o).contains("draft.odt:2:10: warning[hype/game-changer]"));
+    let o = run(dir.path(), &["annotate", "draft.odt", "-o", "out.docx"]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: draft.odt: annotate writes Word documents; save the draft as .docx\n"
+    );
 }

@@ -155,7 +155,7 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
         // Stable: findings were already in order, a meta diagnostic goes after them at a tie.
         diags.sort_by_key(|(start, _)| *start);
         let index = LineIndex::new(&file.source.text);
-        let docx = file.source.format == crate::extract::Format::Docx;
+        let docx = file.source.format.is_document();
         for (_, d) in &diags {
             // A Word document's lines are paragraphs: its locations read `draft.docx:¶12:34`.
             let mut buf = Vec::new();

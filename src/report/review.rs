@@ -130,7 +130,7 @@ impl<'a> Review<'a> {
         }
         for file in &report.files {
             let text = file.source.text.as_str();
-            let docx = file.source.format == Format::Docx;
+            let docx = file.source.format.is_document();
             let index = LineIndex::new(text);
             let pos = |line: usize, column: usize| {
                 if docx {
