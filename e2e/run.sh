@@ -36,3 +36,4 @@ export CLAIMLINT_BIN="target/$PROFILE/claimlint"
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 node e2e/serve.spec.mjs
 node e2e/report.spec.mjs
+node e2e/writer.spec.mjs
