@@ -339,7 +339,11 @@ fn walk(root: &Path, filter: &PathFilter, inputs: &mut Vec<Input>, errors: &mut 
                 if !e.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
+                // `~$draft.docx` is the owner file Word keeps beside an open document, not a
+                // document.
+                let lock_file = e.file_name().to_string_lossy().starts_with("~$");
                 if let Some(format) = Format::from_path(e.path())
+                    && !lock_file
                     && filter.included(e.path())
                 {
                     inputs.push(Input::File(e.into_path(), format));

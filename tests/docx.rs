@@ -1013,3 +1013,12 @@ fn an_opendocument_text_is_checked_like_a_word_document() {
         "error: draft.odt: annotate writes Word documents; save the draft as .docx\n"
     );
 }
+
+#[test]
+fn a_directory_walk_skips_words_owner_files() {
+    let dir = temp_with(&[("draft.docx", &draft()), ("~$draft.docx", b"\x0bAnn\0\0\0")]);
+    let o = run(dir.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    assert!(stdout(&o).lines().all(|l| l.starts_with("./draft.docx:")));
+}
