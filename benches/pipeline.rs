@@ -58,7 +58,7 @@ fn corpus(format: Format, bytes: usize) -> String {
             .collect();
         let para = para.join(" ");
         match format {
-            Format::Text => {
+            Format::Text | Format::Docx | Format::Odt => {
                 s.push_str(&para);
                 s.push_str("\n\n");
             }

@@ -3,7 +3,8 @@
 # playwright-core (pinned in package-lock.json). Never downloads a browser.
 #
 # Installs what is missing (chromium from apt, node_modules with `npm ci`), builds the binary,
-# then runs e2e/serve.spec.mjs. Screenshots land in target/e2e/ and docs/screenshot.png.
+# then runs e2e/serve.spec.mjs and e2e/report.spec.mjs. Screenshots land in target/e2e/,
+# docs/screenshot.png and docs/report.png.
 #
 #   e2e/run.sh            # debug build
 #   PROFILE=release e2e/run.sh
@@ -34,3 +35,5 @@ export CLAIMLINT_BIN="target/$PROFILE/claimlint"
 # playwright-core only: it has no browser download step, and we point it at $CHROMIUM.
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 node e2e/serve.spec.mjs
+node e2e/report.spec.mjs
+node e2e/writer.spec.mjs

@@ -28,6 +28,8 @@ pub enum Command {
     CheckRules(CheckRulesArgs),
     /// Run the language server on standard input and output (for editors; see docs/editors.md).
     Lsp(LspArgs),
+    /// Write a copy of a Word document (.docx) with a review comment on each finding.
+    Annotate(AnnotateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -36,6 +38,32 @@ pub struct LspArgs {
     /// such as vscode-languageclient pass it).
     #[arg(long)]
     pub stdio: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnotateArgs {
+    /// The Word document to check; it is never modified.
+    #[arg(value_name = "DOCX")]
+    pub input: PathBuf,
+
+    /// Where to write the annotated copy.
+    #[arg(short, long, value_name = "DOCX")]
+    pub output: PathBuf,
+
+    /// Also put each safe fix in as a tracked replacement, and each missing caveat as a tracked
+    /// insertion at the end of the document, for the writer to accept or reject.
+    #[arg(long)]
+    pub track_changes: bool,
+
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub rulesets: RulesetArgs,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -238,6 +266,10 @@ pub enum CheckFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// A self-contained HTML page for a compliance lead to review, print and sign.
+    Html,
+    /// The same review as GitHub-flavoured Markdown (for a CI job summary).
+    Markdown,
 }
 
 /// The least severity that makes `check` exit 1.

@@ -7,9 +7,16 @@
 //! `--fix` applies `safe` fixes, `--unsafe-fixes` adds the `review` ones.
 //!
 //! Decisions, in the order they are taken:
-//! - A replacement keeps the case of the words it replaces (`Groundbreaking` → `New`), fixes the
-//!   article before it (`an unprecedented` → `a new`) and does not double a word (`a
-//!   groundbreaking new therapy` → `a new therapy`).
+//! - A replacement is fitted to its sentence ([`propose`]): it keeps the case of the words it
+//!   replaces, title case included (`Groundbreaking` → `New`, `A Game-Changer in Mental Health`
+//!   → `A New Option in Mental Health`); before the noun it modifies a noun-phrase replacement
+//!   gives only its modifier (`a game-changer treatment` → `a new treatment`); it doubles no word
+//!   or near-synonym on either side (`a new game-changer treatment` → `a new treatment`, `new,
+//!   groundbreaking protocol` → `new protocol`, `a groundbreaking new therapy` → `a new therapy`);
+//!   and it fixes the article before it (`an unprecedented` → `a new`).
+//! - It keeps its rule's applicability only when the sentence then reads correctly: a stutter
+//!   left over, or a novelty word put in as a predicate (`is truly new`, which says something
+//!   else of a decades-old drug), makes it `review`; the report carries the rewritten sentence.
 //! - It lands in prose only. Spans come from the extractor's offset map, so they never start or
 //!   end in markup, but a span can *contain* markup (`<b>ground</b>breaking`, `**game**
 //!   changer`): such a finding gets no fix, because any edit would break or drop the markup.
@@ -84,7 +91,8 @@ pub fn caveat_text(rules: &RuleSet, f: &Finding, text: &str) -> Option<String> {
 /// Whether replacing `source` (the bytes of a span) keeps the markup intact.
 fn in_prose(format: Format, source: &str) -> bool {
     match format {
-        Format::Text => true,
+        // A Word document's text has no markup (its runs are rebuilt by `annotate`).
+        Format::Text | Format::Docx | Format::Odt => true,
         // Entities and escapes are prose (the span covers them whole); tags are not.
         Format::Html => !source.contains(['<', '>']),
         Format::Markdown => !source.contains(['*', '_', '`', '[', ']', '<', '>']),
@@ -107,34 +115,310 @@ fn is_word_char(c: char) -> bool {
 /// The edit a replacement rule offers for one finding in `text`, whatever its applicability.
 #[must_use]
 pub fn replacement_edit(rules: &RuleSet, format: Format, text: &str, f: &Finding) -> Option<Edit> {
-    let rule = &rules.rules[f.rule];
+    propose(&rules.rules[f.rule], format, text, f.span.clone()).map(|p| Edit {
+        rule: f.rule,
+        ..p.edit
+    })
+}
+
+/// A replacement fix as offered for one finding: the edit, how sure it is, and the sentence as it
+/// would read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// The edit (its `rule` is 0: the caller knows the rule).
+    pub edit: Edit,
+    /// The rule's applicability, lowered to `review` when the sentence would not read well.
+    pub applicability: Applicability,
+    /// The whole sentence after the edit.
+    pub sentence: String,
+}
+
+/// Words that follow a hype word without being the noun it modifies: before them the hype word
+/// is a noun or a predicate, not an adjective ("a game-changer for many", "is revolutionary and").
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "because", "but", "by", "for", "from", "has",
+    "have", "if", "in", "into", "is", "it", "its", "of", "on", "or", "since", "so", "than", "that",
+    "the", "their", "then", "these", "this", "those", "to", "was", "we", "were", "which", "who",
+    "with", "you", "your",
+];
+
+/// Words left in lower case inside a title ("A New Option in Mental Health").
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "vs",
+    "with",
+];
+
+/// Words close enough in meaning that one next to the other reads as a stutter ("a new, novel
+/// therapy", "a new option treatment").
+const NEAR_SYNONYMS: &[&[&str]] = &[
+    &["new", "newer", "novel", "latest", "innovative", "modern"],
+    &[
+        "option",
+        "options",
+        "treatment",
+        "treatments",
+        "therapy",
+        "therapies",
+        "approach",
+    ],
+];
+
+/// Words that state a fact (novelty) rather than remove hype: put in as a predicate ("is truly
+/// new") they change what the sentence claims, so such a fix is never safe.
+const CLAIM_WORDS: &[&str] = &["new", "newer", "novel", "latest"];
+
+/// Words before a predicate slot ("is revolutionary", "truly revolutionary").
+const PREDICATE_LEAD: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "seems",
+    "feels",
+    "truly",
+    "really",
+    "so",
+    "very",
+    "quite",
+    "genuinely",
+    "simply",
+    "absolutely",
+    "totally",
+];
+
+fn same_or_synonym(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    a == b
+        || NEAR_SYNONYMS
+            .iter()
+            .any(|g| g.contains(&a.as_str()) && g.contains(&b.as_str()))
+}
+
+/// The word that ends just before byte `at` (skipping spaces and, if `comma`, one comma), with its
+/// start; `None` at a line start or after other punctuation.
+fn word_before(text: &str, at: usize, comma: bool) -> Option<(usize, &str)> {
+    let head = text[..at].trim_end_matches(' ');
+    let head = if comma {
+        head.strip_suffix(',').unwrap_or(head).trim_end_matches(' ')
+    } else {
+        head
+    };
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    (start < head.len()).then(|| (start, &head[start..]))
+}
+
+/// The word that starts just after byte `at` and one space, with its end.
+fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
+    let rest = text[at..].strip_prefix(' ')?;
+    let len = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+    let word = rest[..len].trim_end_matches(['\'', '-']);
+    (!word.is_empty()).then(|| (at + 1 + word.len(), word))
+}
+
+/// Whether `matched` sits in a title-case sentence: its own words all capitalised, and at least
+/// two other significant words around it, all capitalised (`# A Game-Changer in Mental Health`,
+/// `title: "Why Ketamine Is a Game-Changer"`). A leading `key:` (front matter) is not a word.
+fn in_title_case(text: &str, span: &Range<usize>, format: Format) -> bool {
+    let around = sentence_around(text, span, format);
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let start = around.start.max(line_start);
+    let line_end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    let end = around.end.min(line_end);
+    let before = &text[start..span.start];
+    let before = match before.split_once(": ") {
+        Some((key, rest)) if !key.contains(' ') => rest,
+        _ => before,
+    };
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !is_word_char(c))
+            .flat_map(|w| w.split('-'))
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+            .map(str::to_string)
+            .collect()
+    };
+    let own = words(&text[span.clone()]);
+    let others: Vec<String> = words(before)
+        .into_iter()
+        .chain(words(&text[span.end..end]))
+        .filter(|w| !TITLE_SMALL_WORDS.contains(&w.to_lowercase().as_str()))
+        .collect();
+    !own.is_empty()
+        && own.iter().all(|w| capital(w))
+        && others.len() >= 2
+        && others.iter().all(|w| capital(w))
+}
+
+/// `s` in title case: each word capitalised but the small ones (not the first).
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i > 0 && TITLE_SMALL_WORDS.contains(&w.to_lowercase().as_str()) {
+                w.to_string()
+            } else {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The sentence of `text` around `range`: from after the previous stop to the next one, across
+/// single line breaks but not blank lines; in HTML, not across a tag or out of an attribute value.
+fn sentence_around(text: &str, range: &Range<usize>, format: Format) -> Range<usize> {
+    let html = format == Format::Html;
+    let head = &text[..range.start];
+    let mut start = 0;
+    for (i, c) in head.char_indices().rev() {
+        let stop = matches!(c, '.' | '!' | '?')
+            || (html && matches!(c, '<' | '>' | '"'))
+            || (c == '\n'
+                && head[..i]
+                    .trim_end_matches([' ', '\t', '\r'])
+                    .ends_with('\n'))
+            || (c == '\n' && (key_line(&head[i + 1..]) || key_line(last_line(&head[..i]))));
+        if stop {
+            start = i + c.len_utf8();
+            break;
+        }
+    }
+    let tail = &text[range.end..];
+    let mut end = text.len();
+    for (i, c) in tail.char_indices() {
+        if matches!(c, '.' | '!' | '?') {
+            end = range.end + i + 1;
+            break;
+        }
+        if (html && matches!(c, '<' | '>' | '"'))
+            || (c == '\n'
+                && tail[i + 1..]
+                    .trim_start_matches([' ', '\t', '\r'])
+                    .starts_with('\n'))
+            || (c == '\n'
+                && (key_line(&tail[i + 1..])
+                    || key_line(&head[head.rfind('\n').map_or(0, |j| j + 1)..])))
+        {
+            end = range.end + i;
+            break;
+        }
+    }
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    start + lead..(end - trail).max(start + lead)
+}
+
+/// Whether the line starting `s` is a front-matter field (`title: …`) or fence (`---`): lines
+/// like that are values of their own, not parts of a wrapped sentence.
+fn key_line(s: &str) -> bool {
+    let line = s.trim_start_matches([' ', '\t']);
+    let key = line.find(':').map_or("", |i| &line[..i]);
+    line.starts_with("---")
+        || (!key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && line[key.len() + 1..].starts_with([' ', '\t', '\r', '\n']))
+}
+
+/// The last line of `s`.
+fn last_line(s: &str) -> &str {
+    &s[s.rfind('\n').map_or(0, |i| i + 1)..]
+}
+
+/// A sentence as a reader sees it: whitespace runs (line breaks included) as one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The fix a replacement rule offers for the words at `span` of `text`, written to read well:
+/// - it keeps the case of the original, title case included (`A Game-Changer in Mental Health`
+///   → `A New Option in Mental Health`);
+/// - it fits the slot: before the noun it modifies, a noun-phrase replacement gives only its
+///   modifier (`a game-changer treatment` → `a new treatment`, not `a new option treatment`);
+/// - it doubles no word and no near-synonym on either side: `a new game-changer treatment` →
+///   `a new treatment`, `new, groundbreaking protocol` → `new protocol`, `a groundbreaking new
+///   therapy` → `a new therapy`;
+/// - the article before it agrees (`an unprecedented result` → `a new result`).
+///
+/// The fix keeps its rule's applicability only if the sentence then reads correctly: a stutter
+/// that is left, or a novelty claim put in as a predicate (`is truly revolutionary` → `is truly
+/// new`, which says something else of a decades-old drug), makes it `review`.
+#[must_use]
+pub fn propose(rule: &Rule, format: Format, text: &str, span: Range<usize>) -> Option<Proposal> {
     if rule.category == Category::MissingCaveat {
         return None;
     }
     let replacement = rule.replacement.as_deref()?;
-    let matched = text.get(f.span.clone())?;
+    let matched = text.get(span.clone())?;
     if matched.is_empty() || !in_prose(format, matched) {
         return None;
     }
-    let mut range = f.span.clone();
-    let mut new = keep_case(replacement, matched);
+    let mut applicability = rule.applicability;
+    let mut range = span.clone();
+    let next = word_after(text, span.end);
+    let mut words: Vec<&str> = replacement.split_whitespace().collect();
+    // A noun phrase where an adjective stands: keep its modifier only.
+    let adjective_slot = next.is_some_and(|(_, w)| {
+        !FUNCTION_WORDS.contains(&w.to_lowercase().as_str())
+            && w.chars().next().is_some_and(char::is_alphabetic)
+    });
+    if adjective_slot && words.len() > 1 {
+        words.pop();
+    }
+    let title = in_title_case(text, &span, format);
+    let mut new = if title {
+        title_case(&words.join(" "))
+    } else {
+        keep_case(&words.join(" "), matched)
+    };
 
     // "a groundbreaking new therapy" → "a new therapy", not "a new new therapy".
-    if let Some(last) = replacement.split_whitespace().last() {
-        let after = &text[range.end..];
-        if let Some(rest) = after.strip_prefix(' ')
-            && rest.len() >= last.len()
-            && rest.is_char_boundary(last.len())
-            && rest[..last.len()].eq_ignore_ascii_case(last)
-            && !rest[last.len()..].starts_with(is_word_char)
-        {
-            range.end += 1 + last.len();
+    if let (Some(last), Some((end, next_word))) = (words.last(), next)
+        && same_or_synonym(last, next_word)
+    {
+        if words.len() == 1 {
+            // The next word says it already: drop the hype word and its space.
+            range.end = end - next_word.len();
+            new = String::new();
+        } else {
+            range.end = end;
+        }
+    }
+    // "a new game-changer treatment", "new, groundbreaking protocol": the word before says it.
+    if let Some(first) = words.first()
+        && let Some((_, prev)) = word_before(text, span.start, true)
+        && same_or_synonym(first, prev)
+        && !new.is_empty()
+    {
+        if words.len() == 1 {
+            // Delete the hype word with what separates it from the word before.
+            let (pstart, prev) = word_before(text, span.start, true).unwrap_or((span.start, ""));
+            range.start = pstart + prev.len();
+            new = String::new();
+        } else {
+            let rest = new.split_once(' ').map_or("", |(_, r)| r).to_string();
+            new = rest;
         }
     }
 
     // "an unprecedented result" → "a new result".
-    let before = &text[..range.start];
-    if let Some(head) = before.strip_suffix(' ') {
+    if !new.is_empty()
+        && let Some(head) = text[..range.start].strip_suffix(' ')
+    {
         let start = head
             .char_indices()
             .rev()
@@ -151,14 +435,71 @@ pub fn replacement_edit(rules: &RuleSet, format: Format, text: &str, f: &Finding
         }
     }
 
+    // A novelty word put in as a predicate changes the claim.
+    let predicate = !adjective_slot
+        && word_before(text, span.start, false)
+            .is_some_and(|(_, w)| PREDICATE_LEAD.contains(&w.to_lowercase().as_str()));
+    if predicate
+        && new
+            .split_whitespace()
+            .any(|w| CLAIM_WORDS.contains(&w.to_lowercase().as_str()))
+    {
+        applicability = Applicability::Review;
+    }
+
+    let fixed = apply(
+        text,
+        &[Edit {
+            range: range.clone(),
+            text: new.clone(),
+            rule: 0,
+        }],
+    );
+    let new_range = range.start..range.start + new.len();
+    let around = sentence_around(&fixed, &new_range, format);
+    let sentence = one_line(&fixed[around]);
+    if !reads_well(&sentence) {
+        applicability = Applicability::Review;
+    }
     if format == Format::Html {
         new = escape_html(&new);
     }
-    Some(Edit {
-        range,
-        text: new,
-        rule: f.rule,
+    Some(Proposal {
+        edit: Edit {
+            range,
+            text: new,
+            rule: 0,
+        },
+        applicability,
+        sentence,
     })
+}
+
+/// Whether a sentence reads without a stutter (a word or near-synonym twice in a row, across a
+/// comma too) or an article that disagrees with the word after it.
+#[must_use]
+pub fn reads_well(sentence: &str) -> bool {
+    let words: Vec<&str> = sentence
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for pair in words.windows(2) {
+        if same_or_synonym(pair[0], pair[1]) {
+            return false;
+        }
+        let first = pair[1].chars().next().unwrap_or(' ').to_ascii_lowercase();
+        let vowel = "aeiou".contains(first);
+        match pair[0].to_lowercase().as_str() {
+            "a" if vowel && pair[1].len() > 1 && !pair[1].chars().all(char::is_uppercase) => {
+                return false;
+            }
+            "an" if !vowel && first.is_alphabetic() && first != 'h' => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 /// The line ending a text uses (CRLF if any line has one).
@@ -205,7 +546,9 @@ pub fn caveat_edit(rules: &RuleSet, f: &Finding, format: Format, text: &str) -> 
     let sentence = sentence.as_str();
     let eol = line_ending(text);
     let mut edit = match format {
-        Format::Text | Format::Markdown => append_paragraph(text, sentence, eol),
+        Format::Text | Format::Markdown | Format::Docx | Format::Odt => {
+            append_paragraph(text, sentence, eol)
+        }
         Format::Html => {
             let para = format!("<p>{}</p>", escape_html(sentence));
             match last_closing_tag(text, "main").or_else(|| last_closing_tag(text, "body")) {
@@ -250,21 +593,24 @@ pub fn edits(
     let mut out = Vec::new();
     for f in findings {
         let rule = &rules.rules[f.rule];
-        let allowed = match fix_applicability(rule) {
-            Some(Applicability::Safe) => true,
-            Some(Applicability::Review) => unsafe_fixes,
-            None => false,
-        };
-        if !allowed {
-            continue;
-        }
         let edit = if rule.category == Category::MissingCaveat {
-            if skip.contains(&f.rule) || out.iter().any(|e: &Edit| e.rule == f.rule) {
+            if !unsafe_fixes
+                || fix_applicability(rule).is_none()
+                || skip.contains(&f.rule)
+                || out.iter().any(|e: &Edit| e.rule == f.rule)
+            {
                 continue;
             }
             caveat_edit(rules, f, format, text)
         } else {
-            replacement_edit(rules, format, text, f)
+            // The applicability is the proposal's: a fix that would not read well is `review`.
+            match propose(rule, format, text, f.span.clone()) {
+                Some(p) if p.applicability == Applicability::Safe || unsafe_fixes => Some(Edit {
+                    rule: f.rule,
+                    ..p.edit
+                }),
+                _ => None,
+            }
         };
         out.extend(edit);
     }
@@ -489,12 +835,12 @@ impl From<io::Error> for WriteError {
 }
 
 /// A temporary file next to `target` that is removed unless [`TempFile::persist`] renames it.
-struct TempFile {
+pub(crate) struct TempFile {
     path: Option<PathBuf>,
 }
 
 impl TempFile {
-    fn create(target: &Path) -> io::Result<(Self, fs::File)> {
+    pub(crate) fn create(target: &Path) -> io::Result<(Self, fs::File)> {
         let dir = target.parent().unwrap_or_else(|| Path::new("."));
         let name = target
             .file_name()
@@ -518,7 +864,7 @@ impl TempFile {
         ))
     }
 
-    fn persist(mut self, to: &Path) -> io::Result<()> {
+    pub(crate) fn persist(mut self, to: &Path) -> io::Result<()> {
         let from = self.path.take().expect("not yet persisted");
         fs::rename(&from, to).inspect_err(|_| {
             let _ = fs::remove_file(&from);
@@ -635,9 +981,27 @@ pub fn run(
     out: &mut dyn Write,
     errors: &mut Vec<SourceError>,
 ) -> io::Result<Summary> {
+    // A Word document's text is read out of its package and cannot be written back as text:
+    // `claimlint annotate --track-changes` offers its fixes as tracked changes instead.
+    for f in files.iter().filter(|f| f.source.format.is_document()) {
+        errors.push(SourceError::new(
+            f.source.name.clone(),
+            SourceErrorKind::Other(
+                "a Word or OpenDocument file is not fixed in place; use `claimlint annotate --track-changes` on a .docx"
+                    .into(),
+            ),
+        ));
+    }
     let fixed: Vec<Fixed> = files
         .par_iter()
         .map(|f| {
+            if f.source.format.is_document() {
+                return Fixed {
+                    text: f.source.text.clone(),
+                    applied: 0,
+                    remaining: f.findings.clone(),
+                };
+            }
             fix_text(
                 rules,
                 f.source.format,

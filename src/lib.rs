@@ -1,3 +1,4 @@
+pub mod annotate;
 pub mod baseline;
 pub mod check;
 pub mod check_rules;

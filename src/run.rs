@@ -74,6 +74,7 @@ pub fn run(cli: &Cli, io: &mut Io<'_>) -> io::Result<Exit> {
         Command::Lsp(_) => {
             crate::lsp::run_stdio().map(|clean| if clean { Exit::Clean } else { Exit::Findings })
         }
+        Command::Annotate(args) => run_annotate(args, io),
     }
 }
 
@@ -346,7 +347,11 @@ fn walk(root: &Path, filter: &PathFilter, inputs: &mut Vec<Input>, errors: &mut 
                 if !e.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
+                // `~$draft.docx` is the owner file Word keeps beside an open document, not a
+                // document.
+                let lock_file = e.file_name().to_string_lossy().starts_with("~$");
                 if let Some(format) = Format::from_path(e.path())
+                    && !lock_file
                     && filter.included(e.path())
                 {
                     inputs.push(Input::File(e.into_path(), format));
@@ -536,6 +541,89 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         std::mem::forget(rules);
     }
     Ok(exit)
+}
+
+/// `annotate`: checks one Word document as `check` would and writes an annotated copy.
+fn run_annotate(args: &crate::cli::AnnotateArgs, io: &mut Io<'_>) -> io::Result<Exit> {
+    use crate::annotate;
+    let Some((rules, settings)) = load_setup(&args.rulesets, io, false)? else {
+        return Ok(Exit::Error);
+    };
+    let filter = match Filter::new(&args.filter, &rules) {
+        Ok(f) => f,
+        Err(msg) => {
+            writeln!(io.stderr, "error: {msg}")?;
+            return Ok(Exit::Error);
+        }
+    };
+    let name = args.input.display().to_string();
+    let out_name = args.output.display().to_string();
+    let fail = |io: &mut Io<'_>, msg: &str| -> io::Result<Exit> {
+        writeln!(io.stderr, "error: {msg}")?;
+        Ok(Exit::Error)
+    };
+    let same = std::fs::canonicalize(&args.input)
+        .ok()
+        .zip(std::fs::canonicalize(&args.output).ok())
+        .is_some_and(|(a, b)| a == b);
+    if same {
+        return fail(
+            io,
+            &format!("{out_name}: is the input; the input is never modified"),
+        );
+    }
+    if args.output.exists() && !args.force {
+        return fail(
+            io,
+            &format!("{out_name}: exists; use --force to replace it"),
+        );
+    }
+    if Format::from_path(&args.input) == Some(Format::Odt) {
+        return fail(
+            io,
+            &format!("{name}: annotate writes Word documents; save the draft as .docx"),
+        );
+    }
+    let bytes = match annotate::read_input(&args.input) {
+        Ok(b) => b,
+        Err(e) => return fail(io, &SourceError::io(name, &e).to_string()),
+    };
+    let doc = match crate::extract::docx::read(&bytes) {
+        Ok(d) => d,
+        Err(e) => return fail(io, &format!("{name}: {e}")),
+    };
+    let source = SourceFile {
+        name: name.clone(),
+        text: doc.text.clone(),
+        bom: 0,
+        format: Format::Docx,
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let enabled = |r: &Rule| filter.enabled(r);
+    let cli = CliSelection {
+        select_given: !args.filter.select.is_empty(),
+        enabled: &enabled,
+        report_unused: false,
+    };
+    let path = cwd.join(&args.input);
+    let report = settings.check_file(&rules, source, Some(&path), &cli);
+    let opts = annotate::Options {
+        track_changes: args.track_changes,
+        date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+    };
+    let (new, summary) = match annotate::annotate(&bytes, &doc, &rules, &report.findings, &opts) {
+        Ok(r) => r,
+        Err(e) => return fail(io, &format!("{name}: {e}")),
+    };
+    if let Err(e) = annotate::write_new(&args.output, &new) {
+        return fail(io, &SourceError::io(out_name, &e).to_string());
+    }
+    writeln!(io.stderr, "wrote {out_name}: {}", summary.line())?;
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| report.severity(&rules, f) >= Severity::Warning);
+    Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
 
 fn run_rules(args: &RulesArgs, io: &mut Io<'_>) -> io::Result<Exit> {
@@ -760,6 +848,8 @@ fn emit_check_report(
         (CheckFormat::Concise, false) => concise::emit(w, report),
         (CheckFormat::Sarif, false) => sarif::emit(w, report),
         (CheckFormat::Github, false) => github::emit(w, report),
+        (CheckFormat::Html, false) => crate::report::html::emit(w, report),
+        (CheckFormat::Markdown, false) => crate::report::markdown::emit(w, report),
     }
 }
 

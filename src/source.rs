@@ -133,6 +133,21 @@ impl SourceFile {
         format: Format,
     ) -> Result<Self, SourceError> {
         let name = name.into();
+        if format.is_document() {
+            // A package, not text: its paragraphs become the text that is checked.
+            let text = if format == Format::Odt {
+                crate::extract::odt::read(&bytes)
+            } else {
+                crate::extract::docx::read(&bytes).map(|d| d.text)
+            }
+            .map_err(|e| SourceError::new(name.clone(), SourceErrorKind::Other(e.0)))?;
+            return Ok(Self {
+                name,
+                text,
+                bom: 0,
+                format,
+            });
+        }
         // UTF-16 is full of NUL bytes: name the real problem before the binary sniff does.
         if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
             return Err(SourceError::new(name, SourceErrorKind::Utf16));

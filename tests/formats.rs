@@ -322,22 +322,31 @@ fn sarif_with_no_findings_is_still_a_valid_log() {
 fn statistics_count_per_rule_and_category() {
     let page =
         "A groundbreaking miracle.\nAn unprecedented result.\nIt cures.\nWe offer ketamine.\n";
-    let dir = tree(&[("page.txt", page)]);
-    let out = check(dir.path(), &["--statistics", "page.txt"], None);
+    let dir = tree(&[
+        ("page.txt", page),
+        ("b.txt", "A gentle, groundbreaking plan.\n"),
+    ]);
+    let out = check(dir.path(), &["--statistics", "page.txt", "b.txt"], None);
     assert_eq!(code(&out), 1);
     assert_eq!(
         stdout(&out),
         "count  severity  fix     rule\n\
-         \x20   3  warning   safe    hype/groundbreaking\n\
+         \x20   4  warning   safe    hype/groundbreaking\n\
          \x20   1  warning   review  caveat/side-effects\n\
          \x20   1  error     -       efficacy/cures\n\
+         \x20   1  info      -       safety/gentle\n\
          \n\
          count  category\n\
-         \x20   3  hype\n\
+         \x20   4  hype\n\
          \x20   1  efficacy\n\
          \x20   1  missing-caveat\n\
+         \x20   1  safety\n\
          \n\
-         checked 1 file: 1 error, 4 warnings\n"
+         count  errors  warnings  info  page\n\
+         \x20   5       1         4     0  page.txt\n\
+         \x20   2       0         1     1  b.txt\n\
+         \n\
+         checked 2 files: 1 error, 5 warnings, 1 info\n"
     );
     let out = check(
         dir.path(),
@@ -346,6 +355,12 @@ fn statistics_count_per_rule_and_category() {
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["total"], 5);
+    assert_eq!(
+        v["pages"],
+        serde_json::json!([{
+            "path": "page.txt", "errors": 1, "warnings": 4, "infos": 0, "count": 5,
+        }])
+    );
     assert_eq!(
         v["rules"][0],
         serde_json::json!({

@@ -494,3 +494,81 @@ fn a_port_in_use_is_an_error_with_exit_code_2() {
         "{err}"
     );
 }
+
+fn fixture_docx() -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/docx/libreoffice-saved.docx"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_word_document_is_read_linted_annotated_and_reported() {
+    let bytes = fixture_docx();
+    // Its text, one paragraph per line, as `check` reads it.
+    let r = request("POST", "/api/document", Some(&bytes));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let text = r.json()["text"].as_str().unwrap().to_string();
+    assert_eq!(
+        text,
+        claimlint::extract::docx::read(&bytes).unwrap().text,
+        "the same text as check reads"
+    );
+    // Linted as `docx`: positions are paragraphs.
+    let diags = lint(&text, "docx").json();
+    let first = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "hype/game-changer")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            first["start"]["line"].as_u64(),
+            first["start"]["column"].as_u64()
+        ),
+        (Some(1), Some(3))
+    );
+    // The annotated copy is a Word document with our comments and tracked changes.
+    let r = request("POST", "/api/annotate", Some(&bytes));
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    );
+    let doc = claimlint::extract::docx::read(&r.body).unwrap();
+    assert!(
+        doc.text.starts_with("A New Option for Low Mood\n"),
+        "{}",
+        doc.text
+    );
+    assert!(doc.parts[0].xml.contains("<w:commentRangeStart"));
+    // The HTML report of a draft.
+    let body = json!({ "text": text, "format": "docx" }).to_string();
+    let r = request("POST", "/api/report", Some(body.as_bytes()));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    let html = r.text();
+    assert!(html.contains("<mark>Game-Changer</mark>"));
+    assert!(html.contains("<span class=\"pos\">\u{b6}1:3</span>"));
+}
+
+#[test]
+fn a_broken_word_document_gets_400_and_wrong_methods_405() {
+    for path in ["/api/document", "/api/annotate"] {
+        let r = request("POST", path, Some(b"not a zip"));
+        assert_json_error(&r, 400);
+        assert!(
+            r.json()["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("not a Word document")
+        );
+        let r = request("GET", path, None);
+        assert_json_error(&r, 405);
+        assert_eq!(r.header("allow"), Some("POST"));
+    }
+    assert_json_error(&request("POST", "/api/report", Some(b"{")), 400);
+}

@@ -3,8 +3,10 @@
 //! Each format lives in its own module and produces the same [`Block`]s, so the engine is
 //! format-blind.
 
+pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod odt;
 pub mod plain;
 
 use crate::document::{Block, ProseBuilder};
@@ -15,6 +17,19 @@ pub enum Format {
     Text,
     Markdown,
     Html,
+    /// A Word document: read from its package into one line per paragraph (see [`docx`]).
+    Docx,
+    /// An OpenDocument text, read like a Word document (see [`odt`]).
+    Odt,
+}
+
+impl Format {
+    /// Whether files of this format are packages read into one line of text per paragraph,
+    /// whose positions are paragraphs (`¶12:34`) and whose text is never written back.
+    #[must_use]
+    pub fn is_document(self) -> bool {
+        matches!(self, Self::Docx | Self::Odt)
+    }
 }
 
 impl Format {
@@ -26,6 +41,8 @@ impl Format {
             "txt" | "text" => Some(Self::Text),
             "md" | "markdown" | "mdx" => Some(Self::Markdown),
             "html" | "htm" | "xhtml" => Some(Self::Html),
+            "docx" => Some(Self::Docx),
+            "odt" => Some(Self::Odt),
             _ => None,
         }
     }
@@ -63,6 +80,7 @@ pub fn extract_to(format: Format, src: &str, sink: &mut dyn FnMut(Block)) -> Vec
         Format::Text => plain::extract_to(src, sink),
         Format::Markdown => markdown::extract_to(src, sink),
         Format::Html => html::extract_to(src, sink),
+        Format::Docx | Format::Odt => docx::extract_to(src, sink),
     }
 }
 

@@ -238,7 +238,8 @@ fn suppression(snap: &Snapshot, format: Format, f: &Finding) -> Option<Edit> {
         }
     }
     let own_line = match format {
-        Format::Text => format!("{directive}{eol}"),
+        // Word documents are out of the language server's scope: never opened as text.
+        Format::Text | Format::Docx | Format::Odt => format!("{directive}{eol}"),
         Format::Markdown | Format::Html => format!("{indent}<!-- {directive} -->{eol}"),
     };
     candidates.push(Edit {

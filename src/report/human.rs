@@ -16,8 +16,9 @@
 //! codespan has no "info" severity: info findings render as `note[…]`. It has no suggestion
 //! rendering either, so a replacement is one more `help:` line.
 
-use super::{FindingText, MetaFinding, Report, suggestion, summary};
+use super::{FindingText, MetaFinding, Report, suggestion_in, summary};
 use crate::check::Finding;
+use crate::extract::Format;
 use crate::rules::{Rule, RuleSet, RulesetError, RulesetSource, Severity};
 use crate::source::LineIndex;
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
@@ -61,18 +62,28 @@ fn severity(s: Severity) -> CsSeverity {
     }
 }
 
-/// The codespan diagnostic for one finding in `text`.
+/// The codespan diagnostic for one finding in `text` (read as `format`).
 #[must_use]
-pub fn diagnostic(rules: &RuleSet, finding: &Finding, text: &str) -> Diagnostic<()> {
+pub fn diagnostic(
+    rules: &RuleSet,
+    finding: &Finding,
+    text: &str,
+    format: Format,
+) -> Diagnostic<()> {
     let rule = &rules.rules[finding.rule];
     let words = FindingText::new(rules, finding, text);
-    let matched = text.get(finding.span.clone()).unwrap_or_default();
     let mut notes = Vec::new();
     if !words.help.is_empty() {
         notes.push(format!("help: {}", words.help.trim_end()));
     }
-    if let Some(s) = suggestion(rule, matched) {
-        notes.push(format!("help: replace with `{}`", s.replacement));
+    if let Some(s) = suggestion_in(rule, format, text, &finding.span) {
+        // A fix that would not read well on its own is shown as the sentence it would make.
+        match s.sentence {
+            Some(sentence) if s.applicability != "safe" => {
+                notes.push(format!("help: consider rewriting as \"{sentence}\""));
+            }
+            _ => notes.push(format!("help: replace with `{}`", s.replacement)),
+        }
     }
     if !words.note.is_empty() {
         notes.push(format!("note: {}", words.note.trim_end()));
@@ -138,7 +149,7 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
         let src = SimpleFile::new(file.source.name.as_str(), file.source.text.as_str());
         let mut diags: Vec<(usize, Diagnostic<()>)> = Vec::new();
         for f in &file.findings {
-            let mut d = diagnostic(report.rules, f, &file.source.text);
+            let mut d = diagnostic(report.rules, f, &file.source.text, file.source.format);
             d.severity = severity(file.severity(report.rules, f));
             diags.push((f.span.start, d));
         }
@@ -146,16 +157,41 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
         // Stable: findings were already in order, a meta diagnostic goes after them at a tie.
         diags.sort_by_key(|(start, _)| *start);
         let index = LineIndex::new(&file.source.text);
+        let docx = file.source.format.is_document();
         for (_, d) in &diags {
+            // A Word document's lines are paragraphs: its locations read `draft.docx:¶12:34`.
+            let mut buf = Vec::new();
+            let out: &mut dyn Write = if docx { &mut buf } else { &mut *w };
             match excerpt(&file.source.name, &file.source.text, &index, d) {
                 Some((ex, d)) => {
-                    styled(w, color, |s| term::emit_to_write_style(s, &config, &ex, &d))?;
+                    styled(out, color, |s| {
+                        term::emit_to_write_style(s, &config, &ex, &d)
+                    })?;
                 }
-                None => styled(w, color, |s| term::emit_to_write_style(s, &config, &src, d))?,
+                None => styled(out, color, |s| {
+                    term::emit_to_write_style(s, &config, &src, d)
+                })?,
+            }
+            if docx {
+                w.write_all(&paragraph_locus(&buf, &file.source.name))?;
             }
         }
     }
     writeln!(w, "{}", summary(report.files_checked, report.counts()))
+}
+
+/// A rendered diagnostic with a pilcrow before the line number of its `--> name:line:col` locus.
+fn paragraph_locus(rendered: &[u8], name: &str) -> Vec<u8> {
+    let needle = format!("{name}:");
+    let text = String::from_utf8_lossy(rendered);
+    let at = text
+        .match_indices(&needle)
+        .map(|(i, _)| i + needle.len())
+        .find(|&i| text[i..].starts_with(|c: char| c.is_ascii_digit()));
+    match at {
+        Some(i) => format!("{}\u{b6}{}", &text[..i], &text[i..]).into_bytes(),
+        None => rendered.to_vec(),
+    }
 }
 
 /// Longest source line rendered whole. Longer lines (minified HTML, a page that is one line) are

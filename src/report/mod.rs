@@ -7,8 +7,11 @@
 
 pub mod concise;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod review;
 pub mod sarif;
 pub mod statistics;
 
@@ -178,9 +181,14 @@ pub struct Position {
 /// A concrete replacement for the matched words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Suggestion {
-    /// The rule's replacement with the case of the matched text kept.
+    /// What replaces the matched words: the rule's replacement in the case of the matched text
+    /// (title case included), fitted to the sentence (see [`crate::fix::propose`]).
     pub replacement: String,
+    /// `safe` only when the sentence still reads correctly after the fix.
     pub applicability: &'static str,
+    /// The whole sentence as it would read after the fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<String>,
 }
 
 /// One finding, resolved against its rule and file: the JSON object of `--format json`.
@@ -364,7 +372,7 @@ impl<'a> Diagnostic<'a> {
             matched,
             help: words.help,
             note: words.note,
-            suggestion: suggestion(rule, matched),
+            suggestion: suggestion_in(rule, file.format, text, &f.span),
             caveat: if rule.category == Category::MissingCaveat {
                 rule.caveat.map(crate::rules::CaveatId::as_str)
             } else {
@@ -406,12 +414,40 @@ impl<'a> Diagnostic<'a> {
     }
 }
 
-/// The rule's suggested replacement for `matched`, if it has one.
+/// The rule's suggested replacement for `matched`, if it has one, without its sentence.
 #[must_use]
 pub fn suggestion(rule: &Rule, matched: &str) -> Option<Suggestion> {
     rule.replacement.as_ref().map(|r| Suggestion {
         replacement: keep_case(r, matched),
         applicability: rule.applicability.as_str(),
+        sentence: None,
+    })
+}
+
+/// The suggestion for the words at `span` of `text`, fitted to their sentence by
+/// [`crate::fix::propose`]: its applicability is `review` when the sentence would not read well.
+/// Where the fix reaches beyond the matched words (an article, a doubled word), `replacement`
+/// stays the rule's, in the matched words' case, and `sentence` shows the whole fix.
+#[must_use]
+pub fn suggestion_in(
+    rule: &Rule,
+    format: crate::extract::Format,
+    text: &str,
+    span: &Range<usize>,
+) -> Option<Suggestion> {
+    let matched = text.get(span.clone()).unwrap_or_default();
+    let base = suggestion(rule, matched)?;
+    let Some(p) = crate::fix::propose(rule, format, text, span.clone()) else {
+        return Some(base);
+    };
+    Some(Suggestion {
+        replacement: if p.edit.range == *span {
+            p.edit.text
+        } else {
+            base.replacement
+        },
+        applicability: p.applicability.as_str(),
+        sentence: Some(p.sentence),
     })
 }
 

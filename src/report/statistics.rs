@@ -9,6 +9,9 @@
 //! count  category
 //!     2  hype
 //!     1  efficacy
+//!
+//! count  errors  warnings  info  page
+//!     3       1         2     0  site/index.md
 //! ```
 //!
 //! Rows are sorted by count (most first), then name. `--format json` gives the same numbers as
@@ -37,11 +40,23 @@ pub struct CategoryCount {
     pub count: usize,
 }
 
+/// One page's row: its findings at each severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageCount {
+    pub path: String,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub count: usize,
+}
+
 /// The counts of a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Statistics {
     pub rules: Vec<RuleCount>,
     pub categories: Vec<CategoryCount>,
+    /// Pages with findings (a clean page has no row).
+    pub pages: Vec<PageCount>,
     pub total: usize,
 }
 
@@ -52,8 +67,22 @@ impl Statistics {
     pub fn new(report: &Report<'_>) -> Self {
         let mut per_rule: BTreeMap<&str, RuleCount> = BTreeMap::new();
         let mut per_cat: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut per_page: BTreeMap<&str, PageCount> = BTreeMap::new();
         let diags = report.diagnostics();
         for d in &diags {
+            let page = per_page.entry(d.path).or_insert_with(|| PageCount {
+                path: d.path.to_string(),
+                errors: 0,
+                warnings: 0,
+                infos: 0,
+                count: 0,
+            });
+            page.count += 1;
+            match d.severity {
+                "error" => page.errors += 1,
+                "warning" => page.warnings += 1,
+                _ => page.infos += 1,
+            }
             per_rule
                 .entry(d.rule)
                 .or_insert_with(|| RuleCount {
@@ -81,9 +110,12 @@ impl Statistics {
                 .cmp(&a.count)
                 .then_with(|| a.category.cmp(b.category))
         });
+        let mut pages: Vec<PageCount> = per_page.into_values().collect();
+        pages.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
         Self {
             rules,
             categories,
+            pages,
             total: diags.len(),
         }
     }
@@ -111,6 +143,15 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
         writeln!(w, "count  category")?;
         for c in &stats.categories {
             writeln!(w, "{:>5}  {}", c.count, c.category)?;
+        }
+        writeln!(w)?;
+        writeln!(w, "count  errors  warnings  info  page")?;
+        for p in &stats.pages {
+            writeln!(
+                w,
+                "{:>5}  {:>6}  {:>8}  {:>4}  {}",
+                p.count, p.errors, p.warnings, p.infos, p.path
+            )?;
         }
         writeln!(w)?;
     }

@@ -6,9 +6,15 @@
 //!
 //! - `GET /` (and `/page.css`, `/page.js`, `/favicon.svg`): the page. Every asset is compiled into the binary with
 //!   `include_str!`, so it works offline and no request ever touches the file system.
-//! - `POST /api/lint` with `{"text": "...", "format": "text|markdown|html"}`: the diagnostics of
+//! - `POST /api/lint` with `{"text": "...", "format": "text|markdown|html|docx"}`: the diagnostics of
 //!   `check --format json`, built by the same code ([`crate::report::json`]), with path `<input>`.
 //! - `GET /api/rules`: the loaded rules, as `rules --format json` prints them.
+//! - `POST /api/document` with a .docx as the body: `{"text": "..."}`, its paragraphs one per line
+//!   as `check` reads them (lint that text with `"format": "docx"`).
+//! - `POST /api/annotate` with a .docx as the body: the annotated copy `claimlint annotate
+//!   --track-changes` writes (comments on each finding, safe fixes and missing caveats as
+//!   tracked changes).
+//! - `POST /api/report` with `{"text", "format"}`: the HTML review report of `check --format html`.
 //!
 //! **Why httparse and std::net, not tiny_http or axum.** The server answers one person's browser
 //! on loopback; a request is a few milliseconds of CPU-bound linting with nothing to wait on, so
@@ -19,7 +25,7 @@
 //! the rest of the body into a buffer of the declared size, and that allocation fails. The
 //! server we need is small enough to own: httparse (hyper's request parser: no dependencies,
 //! fuzzed) parses the head, and this module decides every limit before reading anything:
-//! a 16 KiB head, a 1 MiB body, 10 s to send or receive, 64 connections at once, one request
+//! a 16 KiB head, a 1 MiB body (16 MiB for a Word document), 10 s to send or receive, 64 connections at once, one request
 //! per connection (`Connection: close`). A chunked body gets 411 (`fetch` always sends a
 //! length).
 //!
@@ -46,6 +52,10 @@ use std::time::{Duration, Instant};
 
 /// Largest request body accepted (1 MiB); a 50 KB draft is a long web page.
 pub const BODY_LIMIT: usize = 1 << 20;
+
+/// Largest Word document accepted by `/api/document` and `/api/annotate` (16 MiB: a draft with a
+/// few photos).
+pub const DOCUMENT_LIMIT: usize = 16 << 20;
 
 /// The path reported in every diagnostic of `/api/lint`.
 pub const INPUT_NAME: &str = "<input>";
@@ -79,6 +89,8 @@ enum FormatName {
     Text,
     Markdown,
     Html,
+    /// A Word document's text as `/api/document` returns it: one paragraph per line.
+    Docx,
 }
 
 impl From<FormatName> for Format {
@@ -87,9 +99,12 @@ impl From<FormatName> for Format {
             FormatName::Text => Self::Text,
             FormatName::Markdown => Self::Markdown,
             FormatName::Html => Self::Html,
+            FormatName::Docx => Self::Docx,
         }
     }
 }
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// What the handlers share: the rules, compiled once, and their JSON listing, built once.
 #[derive(Debug)]
@@ -307,7 +322,12 @@ fn read_request(stream: &mut TcpStream) -> Result<ParsedRequest, Option<Reply>> 
             Err(e) => return Err(Some(Reply::error(400, &format!("bad request: {e}")))),
         }
     };
-    if !(method == "POST" && path == "/api/lint") {
+    let limit = match path.as_str() {
+        "/api/lint" | "/api/report" => BODY_LIMIT,
+        "/api/document" | "/api/annotate" => DOCUMENT_LIMIT,
+        _ => 0,
+    };
+    if !(method == "POST" && limit > 0) {
         return Ok(ParsedRequest {
             method,
             path,
@@ -323,7 +343,7 @@ fn read_request(stream: &mut TcpStream) -> Result<ParsedRequest, Option<Reply>> 
             )));
         }
         (None, false) => Body::Read(Vec::new()),
-        (Some(n), false) if n > BODY_LIMIT => Body::TooLarge,
+        (Some(n), false) if n > limit => Body::TooLarge,
         (Some(n), false) => {
             if expect_continue {
                 stream
@@ -367,11 +387,22 @@ fn route(state: &State, method: &str, path: &str, body: Body) -> Reply {
         "/" | "/index.html" | "/page.css" | "/page.js" | "/favicon.svg" | "/api/rules" => {
             Reply::method_not_allowed("GET, HEAD")
         }
-        "/api/lint" => match body {
-            Body::Read(body) => lint(&state.rules, &body),
+        "/api/lint" | "/api/report" | "/api/document" | "/api/annotate" => match body {
+            Body::Read(body) => match path {
+                "/api/lint" => lint(&state.rules, &body),
+                "/api/report" => report(&state.rules, &body),
+                "/api/document" => document(&body),
+                _ => annotate(&state.rules, &body),
+            },
+            Body::TooLarge if path.starts_with("/api/lint") || path == "/api/report" => {
+                Reply::error(
+                    413,
+                    &format!("request body is larger than {BODY_LIMIT} bytes (1 MiB)"),
+                )
+            }
             Body::TooLarge => Reply::error(
                 413,
-                &format!("request body is larger than {BODY_LIMIT} bytes (1 MiB)"),
+                &format!("document is larger than {DOCUMENT_LIMIT} bytes (16 MiB)"),
             ),
             Body::NotRead => Reply::method_not_allowed("POST"),
         },
@@ -386,7 +417,9 @@ fn lint(rules: &RuleSet, body: &[u8]) -> Reply {
         Err(e) => {
             return Reply::error(
                 400,
-                &format!("expected {{\"text\": \"...\", \"format\": \"text|markdown|html\"}}: {e}"),
+                &format!(
+                    "expected {{\"text\": \"...\", \"format\": \"text|markdown|html|docx\"}}: {e}"
+                ),
             );
         }
     };
@@ -416,6 +449,69 @@ fn lint(rules: &RuleSet, body: &[u8]) -> Reply {
     Reply {
         lint_ms: Some(started.elapsed().as_secs_f64() * 1000.0),
         ..Reply::ok(JSON, out)
+    }
+}
+
+/// `POST /api/document`: a .docx → `{"text": …}`.
+fn document(body: &[u8]) -> Reply {
+    match crate::extract::docx::read(body) {
+        Ok(doc) => Reply::ok(JSON, serde_json::json!({ "text": doc.text }).to_string()),
+        Err(e) => Reply::error(400, &e.0),
+    }
+}
+
+/// `POST /api/annotate`: a .docx → the annotated .docx, with tracked changes.
+fn annotate(rules: &RuleSet, body: &[u8]) -> Reply {
+    let doc = match crate::extract::docx::read(body) {
+        Ok(d) => d,
+        Err(e) => return Reply::error(400, &e.0),
+    };
+    let findings = check::check(rules, Format::Docx, &doc.text);
+    let opts = crate::annotate::Options {
+        track_changes: true,
+        date: crate::report::review::now(),
+    };
+    match crate::annotate::annotate(body, &doc, rules, &findings, &opts) {
+        Ok((bytes, _)) => Reply::ok(DOCX, bytes),
+        Err(e) => Reply::error(400, &e.0),
+    }
+}
+
+/// `POST /api/report`: `{"text", "format"}` → the HTML review of that text.
+fn report(rules: &RuleSet, body: &[u8]) -> Reply {
+    let req: LintRequest = match serde_json::from_slice(body) {
+        Ok(r) => r,
+        Err(e) => {
+            return Reply::error(
+                400,
+                &format!(
+                    "expected {{\"text\": \"...\", \"format\": \"text|markdown|html|docx\"}}: {e}"
+                ),
+            );
+        }
+    };
+    let format = Format::from(req.format);
+    let findings = check::check(rules, format, &req.text);
+    let files = if findings.is_empty() {
+        Vec::new()
+    } else {
+        let source = SourceFile {
+            name: INPUT_NAME.to_string(),
+            text: req.text,
+            bom: 0,
+            format,
+        };
+        vec![FileReport::new(source, findings)]
+    };
+    let report = Report {
+        rules,
+        files,
+        files_checked: 1,
+    };
+    let mut out = Vec::new();
+    match crate::report::html::emit(&mut out, &report) {
+        Ok(()) => Reply::ok("text/html; charset=utf-8", out),
+        Err(e) => Reply::error(500, &format!("cannot build the report: {e}")),
     }
 }
 

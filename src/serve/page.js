@@ -252,9 +252,20 @@
       schedule(0);
       return;
     }
-    draft.value = text.slice(0, d.from) + d.suggestion.replacement + text.slice(d.to);
+    edit(d.from, d.to, d.suggestion.replacement);
     hideDetail();
     schedule(0);
+  }
+
+  /** Replaces `draft.value[from..to]` as typing would, so Ctrl+Z undoes it. */
+  function edit(from, to, text) {
+    draft.focus();
+    draft.setSelectionRange(from, to);
+    // execCommand keeps the browser's undo history; setting .value would wipe it.
+    if (!document.execCommand('insertText', false, text)) {
+      draft.value = draft.value.slice(0, from) + text + draft.value.slice(to);
+    }
+    save();
   }
 
   function escapeHtml(s) {
@@ -264,8 +275,10 @@
   /** Appends the caveat's wording as a new paragraph in the draft's format. */
   function insertCaveat(d) {
     const para = format.value === 'html' ? `<p>${escapeHtml(d.help)}</p>` : d.help;
-    const text = draft.value.replace(/\s+$/, '');
-    draft.value = (text ? text + '\n\n' : '') + para + '\n';
+    const value = draft.value;
+    const end = value.replace(/\s+$/, '').length;
+    const sep = format.value === 'docx' ? '\n' : '\n\n';
+    edit(end, value.length, (end ? sep : '') + para + '\n');
     schedule(0);
   }
 
@@ -293,9 +306,118 @@
       showDetail(mark);
     }
   });
-  draft.addEventListener('input', () => schedule(DEBOUNCE_MS));
-  format.addEventListener('change', () => schedule(0));
+  // The draft survives a reload: kept in this browser's local storage only.
+  const STORE = 'claimlint.draft';
+  function save() {
+    try {
+      localStorage.setItem(STORE, JSON.stringify({ text: draft.value, format: format.value }));
+    } catch (e) { /* storage full or disabled: the page still works */ }
+  }
+  function restore() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(STORE) || 'null');
+      if (saved && typeof saved.text === 'string') {
+        draft.value = saved.text;
+        if ([...format.options].some((o) => o.value === saved.format)) format.value = saved.format;
+      }
+    } catch (e) { /* nothing usable saved */ }
+  }
+  function clear() {
+    localStorage.removeItem(STORE);
+    draft.value = '';
+    docx = null;
+    $('annotated').hidden = true;
+    schedule(0);
+    setStatus('Cleared: nothing is kept in this browser.');
+  }
+
+  /** The Word document opened or dropped last: { name, bytes }. */
+  let docx = null;
+
+  async function post(path, body, type) {
+    const res = await fetch(path, { method: 'POST', headers: { 'Content-Type': type }, body });
+    if (!res.ok) {
+      let msg = 'error ' + res.status;
+      try { msg = (await res.json()).error || msg; } catch (e) { /* not JSON */ }
+      throw new Error(msg);
+    }
+    return res;
+  }
+
+  async function openDocx(file) {
+    if (!file) return;
+    if (!/\.docx$/i.test(file.name)) {
+      setStatus(`${file.name}: only Word documents (.docx) can be opened here; paste other text.`, true);
+      return;
+    }
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const res = await post('/api/document', bytes, 'application/octet-stream');
+      const { text } = await res.json();
+      docx = { name: file.name, bytes };
+      format.value = 'docx';
+      draft.value = text;
+      save();
+      $('annotated').hidden = false;
+      setStatus(`Opened ${file.name}.`);
+      schedule(0);
+    } catch (e) {
+      setStatus(`${file.name}: ${e.message}`, true);
+    }
+  }
+
+  function download(blob, name) {
+    const a = el('a', { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+
+  async function downloadAnnotated() {
+    if (!docx) return;
+    try {
+      const res = await post('/api/annotate', docx.bytes, 'application/octet-stream');
+      download(await res.blob(), docx.name.replace(/\.docx$/i, '') + '.reviewed.docx');
+      setStatus('Annotated copy of the opened document downloaded (comments and tracked changes).');
+    } catch (e) {
+      setStatus(`cannot annotate ${docx.name}: ${e.message}`, true);
+    }
+  }
+
+  async function exportReport() {
+    try {
+      const res = await post('/api/report', JSON.stringify({ text: draft.value, format: format.value }),
+        'application/json');
+      download(await res.blob(), 'claimlint-report.html');
+      setStatus('Report saved.');
+    } catch (e) {
+      setStatus(`cannot build the report: ${e.message}`, true);
+    }
+  }
+
+  draft.addEventListener('input', () => { save(); schedule(DEBOUNCE_MS); });
+  format.addEventListener('change', () => { save(); schedule(0); });
   $('copy').addEventListener('click', copy);
+  $('clear').addEventListener('click', clear);
+  $('export').addEventListener('click', exportReport);
+  $('annotated').addEventListener('click', downloadAnnotated);
+  $('open').addEventListener('change', (e) => openDocx(e.target.files[0]));
+  draft.addEventListener('dragover', (e) => {
+    if ([...e.dataTransfer.types].includes('Files')) {
+      e.preventDefault();
+      draft.classList.add('dropping');
+    }
+  });
+  draft.addEventListener('dragleave', () => draft.classList.remove('dropping'));
+  draft.addEventListener('drop', (e) => {
+    draft.classList.remove('dropping');
+    if (e.dataTransfer.files.length > 0) {
+      e.preventDefault();
+      openDocx(e.dataTransfer.files[0]);
+    }
+  });
+  restore();
 
   fetch('/api/rules')
     .then((r) => r.json())
