@@ -55,6 +55,9 @@ pub struct Words {
     pub generic_subject: Option<LexId>,
     pub indication_heading: Option<LexId>,
     pub compounding: Option<LexId>,
+    /// Present-tense use ("we use it for X") and the frequency words that do not hedge it.
+    pub use_claim: Option<LexId>,
+    pub use_frequency: Option<LexId>,
     /// Qualifiers and negators of the off-label judgement (its rule's `unless`, `negated-by`).
     pub benefit_unless: Vec<LexId>,
     pub benefit_negated_by: Vec<LexId>,
@@ -79,6 +82,8 @@ impl Words {
             generic_subject: id("generic-subject"),
             indication_heading: id("indication-heading"),
             compounding: id("compounding-cue"),
+            use_claim: id("use-claim"),
+            use_frequency: id("use-frequency"),
             benefit_unless: off.map(|r| r.unless.clone()).unwrap_or_default(),
             benefit_negated_by: off.map(|r| r.negated_by.clone()).unwrap_or_default(),
             approval_unless: appr.map(|r| r.unless.clone()).unwrap_or_default(),
@@ -172,11 +177,13 @@ fn qualified(
     negated_by: &[LexId],
     at: &Range<usize>,
     clause: &Range<usize>,
+    ignore: &[Range<usize>],
 ) -> bool {
-    let hedged = s
-        .hits
-        .iter()
-        .any(|(l, r)| unless.contains(l) && (lexicons[*l].sentence_wide || inside(r, clause)));
+    let hedged = s.hits.iter().any(|(l, r)| {
+        unless.contains(l)
+            && (lexicons[*l].sentence_wide || inside(r, clause))
+            && !ignore.iter().any(|i| inside(r, i))
+    });
     let negated = s.hits.iter().any(|(l, r)| {
         negated_by.contains(l)
             && r.end <= at.start
@@ -253,6 +260,21 @@ pub fn bind(
             }
         };
         used_clauses.push(clause.clone());
+        // "We most often use it for X": how often a clinic uses it hedges nothing.
+        let use_claim = words.use_claim.is_some_and(|u| {
+            s.hits
+                .iter()
+                .any(|(l, r)| *l == u && r.start < b.end && b.start < r.end)
+        });
+        let ignore: Vec<Range<usize>> = if use_claim {
+            s.hits
+                .iter()
+                .filter(|(l, r)| Some(*l) == words.use_frequency && inside(r, &clause))
+                .map(|(_, r)| r.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
         claims.push(Claim {
             subject,
             predicate: Predicate::Benefit,
@@ -265,6 +287,7 @@ pub fn bind(
                 &words.benefit_negated_by,
                 b,
                 &clause,
+                &ignore,
             ),
         });
     }
@@ -291,6 +314,7 @@ pub fn bind(
                 &words.benefit_negated_by,
                 &first,
                 &clause,
+                &[],
             ),
         });
     }
@@ -354,6 +378,7 @@ pub fn bind(
                 &words.approval_negated_by,
                 a,
                 &clause,
+                &[],
             ),
         });
     }

@@ -9,6 +9,7 @@ mod docx;
 mod fix;
 mod formats;
 mod hostile;
+mod judgement;
 mod lsp;
 mod props;
 mod review;

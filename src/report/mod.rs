@@ -276,10 +276,20 @@ pub fn render<'a>(
     let condition = about
         .and_then(|a| a.condition.as_ref())
         .map_or_else(|| "this use".to_string(), |(_, r)| words(r));
+    // The page's own verb when it reads as one ("relieves", "helps with"); otherwise a neutral
+    // one, so the message stays a sentence.
     let predicate = about
         .and_then(|a| a.predicate.as_ref())
         .map(|r| words(r).to_lowercase())
-        .filter(|p| p.split(' ').count() <= 3 && !p.is_empty())
+        .filter(|p| {
+            let mut w = p.split(' ');
+            let first = w.next().unwrap_or_default();
+            let rest: Vec<&str> = w.collect();
+            first.len() > 3
+                && first.ends_with('s')
+                && !first.ends_with("ss")
+                && (rest.is_empty() || matches!(rest.as_slice(), ["with"] | ["from"]))
+        })
         .unwrap_or_else(|| "helps with".to_string());
     let approval = about
         .and_then(|a| dict.authorisation(a.treatment, jurisdiction))
