@@ -538,9 +538,9 @@ impl<'r> Checker<'r> {
             }
             if main == Some(t)
                 && c.predicate == Predicate::Benefit
-                && c.objects
-                    .iter()
-                    .any(|(o, _)| !dict.approval_covered(t, *o, j))
+                && c.objects.iter().enumerate().any(|(i, (o, _))| {
+                    !dict.approval_covered(t, *o, j) && !claim::narrowed(c, i, dict)
+                })
             {
                 gap = true;
             }

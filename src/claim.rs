@@ -57,6 +57,13 @@ pub struct Words {
     pub compounding: Option<LexId>,
     /// Present-tense use ("we use it for X") and the frequency words that do not hedge it.
     pub use_claim: Option<LexId>,
+    /// Words that turn what follows into a harm ("worsens", "can cause"): a list of objects
+    /// stops there.
+    pub harm: Option<LexId>,
+    /// Predicates that lessen their object ("reduces") and ones that increase it ("boosts"): a
+    /// benefit only for an unwanted and a wanted object respectively.
+    pub diminish: Option<LexId>,
+    pub enhance: Option<LexId>,
     pub use_frequency: Option<LexId>,
     /// Qualifiers and negators of the off-label judgement (its rule's `unless`, `negated-by`).
     pub benefit_unless: Vec<LexId>,
@@ -83,6 +90,9 @@ impl Words {
             indication_heading: id("indication-heading"),
             compounding: id("compounding-cue"),
             use_claim: id("use-claim"),
+            harm: id("harm-verb"),
+            diminish: id("benefit-diminish"),
+            enhance: id("benefit-enhance"),
             use_frequency: id("use-frequency"),
             benefit_unless: off.map(|r| r.unless.clone()).unwrap_or_default(),
             benefit_negated_by: off.map(|r| r.negated_by.clone()).unwrap_or_default(),
@@ -241,8 +251,35 @@ pub fn bind(
         if used_clauses.contains(&clause) {
             continue;
         }
-        let objects = objects_after(s.text, &conditions, b, &clause);
+        // "Reduces fertility" and "raises blood pressure" state harms: the direction of the
+        // verb must suit the object.
+        let covers = |lex: Option<LexId>| {
+            lex.is_some_and(|x| {
+                s.hits
+                    .iter()
+                    .any(|(l, r)| *l == x && r.start < b.end && b.start < r.end)
+            })
+        };
+        let (lessens, raises) = (covers(words.diminish), covers(words.enhance));
+        let objects: Vec<(ConditionId, Range<usize>)> =
+            objects_after(s, words.harm, &conditions, b, &clause)
+                .into_iter()
+                .filter(|(c, _)| {
+                    let wanted = dict.conditions[usize::from(*c)].desirable;
+                    if wanted { !lessens } else { !raises }
+                })
+                .collect();
         if objects.is_empty() {
+            continue;
+        }
+        // "Approved for X" is an approval statement, judged as one below.
+        let after_approval = is(words.use_for, *l)
+            && s.hits.iter().any(|(al, ar)| {
+                is(words.approval, *al)
+                    && ar.end <= b.start
+                    && words_between(s.text, ar.end, b.start) == 0
+            });
+        if after_approval {
             continue;
         }
         let subject = if is(words.use_for, *l) {
@@ -345,7 +382,7 @@ pub fn bind(
             .filter(|(_, t)| t.end <= a.start)
             .min_by_key(|(_, t)| distance(t, a))
             .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, a)));
-        let objects = objects_after(s.text, &conditions, a, &clause);
+        let objects = objects_after(s, words.harm, &conditions, a, &clause);
         let other = words.other_subject.is_some_and(|o| {
             s.hits
                 .iter()
@@ -396,14 +433,24 @@ const OBJECT_REACH_WORDS: usize = 10;
 /// The conditions a predicate at `p` takes as objects: the first within reach after it in its
 /// clause, and those that continue the list from there.
 fn objects_after(
-    text: &str,
+    s: &Sentence<'_>,
+    harm: Option<LexId>,
     conditions: &[(ConditionId, Range<usize>)],
     p: &Range<usize>,
     clause: &Range<usize>,
 ) -> Vec<(ConditionId, Range<usize>)> {
+    let text = s.text;
     let mut out: Vec<(ConditionId, Range<usize>)> = Vec::new();
     let mut from = p.end;
     for (c, r) in conditions {
+        let harmful = harm.is_some_and(|h| {
+            s.hits
+                .iter()
+                .any(|(l, x)| *l == h && x.start >= from && x.end <= r.start)
+        });
+        if harmful {
+            break;
+        }
         // An object may share words with its predicate ("help children with autism").
         if r.start <= p.start || r.end <= p.end || !inside(r, clause) {
             continue;
@@ -520,7 +567,7 @@ pub fn judge(
 
 /// Whether object `i` is narrowed by a later object of the same family ("depressive symptoms
 /// … with acute suicidal thoughts" is the narrower condition, not depression at large).
-fn narrowed(claim: &Claim, i: usize, dict: &Dictionary) -> bool {
+pub fn narrowed(claim: &Claim, i: usize, dict: &Dictionary) -> bool {
     let (c, _) = claim.objects[i];
     claim.objects[i + 1..]
         .iter()
@@ -531,8 +578,9 @@ fn narrowed(claim: &Claim, i: usize, dict: &Dictionary) -> bool {
 /// narrowed by a later one ("approved for adults with treatment-resistant depression").
 #[must_use]
 pub fn states_scope(claim: &Claim, t: TreatmentId, dict: &Dictionary, jurisdiction: &str) -> bool {
+    // A scope word ("only", "treatment-resistant") qualifies the claim against misstatement
+    // findings, and is exactly what makes it state the scope: `qualified` is not read here.
     matches!(claim.predicate, Predicate::Approval(_))
-        && !claim.qualified
         && !claim.objects.is_empty()
         && claim.objects.iter().enumerate().all(|(i, (c, _))| {
             dict.approval_covered(t, *c, jurisdiction) || narrowed(claim, i, dict)

@@ -68,6 +68,7 @@ pub struct Condition {
     pub group: String,
     pub parent: Option<ConditionId>,
     pub outcome: bool,
+    pub desirable: bool,
     pub lexicon: LexId,
 }
 
@@ -267,6 +268,7 @@ pub(crate) fn compile(
                 group: c.get_ref().group.clone(),
                 parent: None,
                 outcome: c.get_ref().outcome,
+                desirable: c.get_ref().desirable,
                 lexicon,
             });
         }

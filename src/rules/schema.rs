@@ -77,6 +77,9 @@ pub struct RawCondition {
     /// for it is an efficacy claim, not an off-label one.
     #[serde(default)]
     pub outcome: bool,
+    /// Something people want more of (energy, fertility): lowering it is a harm, not a benefit.
+    #[serde(default)]
+    pub desirable: bool,
     pub names: Vec<Spanned<String>>,
 }
 
