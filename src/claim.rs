@@ -262,7 +262,7 @@ pub fn bind(
         };
         let (lessens, raises) = (covers(words.diminish), covers(words.enhance));
         let objects: Vec<(ConditionId, Range<usize>)> =
-            objects_after(s, words.harm, &conditions, b, &clause)
+            objects_after(s, words.harm, &words.benefit_negated_by, &conditions, b, &clause)
                 .into_iter()
                 .filter(|(c, _)| {
                     let wanted = dict.conditions[usize::from(*c)].desirable;
@@ -382,7 +382,7 @@ pub fn bind(
             .filter(|(_, t)| t.end <= a.start)
             .min_by_key(|(_, t)| distance(t, a))
             .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, a)));
-        let objects = objects_after(s, words.harm, &conditions, a, &clause);
+        let objects = objects_after(s, words.harm, &words.approval_negated_by, &conditions, a, &clause);
         let other = words.other_subject.is_some_and(|o| {
             s.hits
                 .iter()
@@ -435,6 +435,7 @@ const OBJECT_REACH_WORDS: usize = 10;
 fn objects_after(
     s: &Sentence<'_>,
     harm: Option<LexId>,
+    negators: &[LexId],
     conditions: &[(ConditionId, Range<usize>)],
     p: &Range<usize>,
     clause: &Range<usize>,
@@ -443,6 +444,16 @@ fn objects_after(
     let mut out: Vec<(ConditionId, Range<usize>)> = Vec::new();
     let mut from = p.end;
     for (c, r) in conditions {
+        // "Without anaesthesia", "no surgery": a negated condition is not an object.
+        let denied = negators.iter().any(|&n| {
+            s.hits.iter().any(|(l, x)| {
+                *l == n && x.end <= r.start && words_between(text, x.end, r.start) <= 1
+            })
+        });
+        if denied {
+            from = r.end;
+            continue;
+        }
         let harmful = harm.is_some_and(|h| {
             s.hits
                 .iter()
