@@ -202,13 +202,30 @@ impl<'r> Checker<'r> {
                 blocks[start..end].iter().zip(scan.hits).zip(scan.deferred)
             {
                 if !deferred.is_empty() {
-                    let claims: Vec<usize> = hits
+                    let mut claims: Vec<usize> = hits
                         .iter()
                         .filter_map(|h| match h.target {
                             Target::Rule(r) => Some(r),
                             _ => None,
                         })
                         .collect();
+                    // The claim model's qualifiers are wanted where a claim could bind.
+                    let mut present = vec![false; self.rules.lexicons.len()];
+                    for h in &hits {
+                        if let Target::Lexicon(l) = h.target {
+                            present[l] = true;
+                        }
+                    }
+                    if self.words.wanted(&present, &self.rules.dictionary, true) {
+                        claims.extend(
+                            self.rules
+                                .rules
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, r)| r.judge.is_some())
+                                .map(|(i, _)| i),
+                        );
+                    }
                     let wanted = |t: Target| match t {
                         Target::Lexicon(l) => self.rules.lexicon_needs[l]
                             .as_ref()

@@ -261,48 +261,55 @@ pub fn bind(
             })
         };
         let (lessens, raises) = (covers(words.diminish), covers(words.enhance));
-        let objects: Vec<(ConditionId, Range<usize>)> =
-            objects_after(s, words.harm, &words.benefit_negated_by, &conditions, b, &clause)
-                .into_iter()
-                .filter(|(c, _)| {
-                    let wanted = dict.conditions[usize::from(*c)].desirable;
-                    if wanted { !lessens } else { !raises }
-                })
-                .collect();
+        let objects: Vec<(ConditionId, Range<usize>)> = objects_after(
+            s,
+            words.harm,
+            &words.benefit_negated_by,
+            &conditions,
+            b,
+            &clause,
+        )
+        .into_iter()
+        .filter(|(c, _)| {
+            let wanted = dict.conditions[usize::from(*c)].desirable;
+            if wanted { !lessens } else { !raises }
+        })
+        .collect();
         if objects.is_empty() {
             continue;
         }
-        // "Approved for X" is an approval statement, judged as one below.
-        let after_approval = is(words.use_for, *l)
-            && s.hits.iter().any(|(al, ar)| {
-                is(words.approval, *al)
-                    && ar.end <= b.start
-                    && words_between(s.text, ar.end, b.start) == 0
-            });
-        if after_approval {
-            continue;
-        }
-        let subject = if is(words.use_for, *l) {
-            // "X for Y" binds only when a treatment stands just before the joining word.
-            match treatments.iter().rev().find(|(_, t)| {
-                t.end <= b.start && words_between(s.text, t.end, b.start) <= USE_FOR_REACH_WORDS
-            }) {
-                Some((t, _)) => Subject::Named(*t),
-                None => continue,
-            }
-        } else {
-            match subject_for(s, words, &treatments, b, &clause) {
-                Some(subj) => subj,
-                None => continue,
-            }
-        };
-        used_clauses.push(clause.clone());
         // "We most often use it for X": how often a clinic uses it hedges nothing.
         let use_claim = words.use_claim.is_some_and(|u| {
             s.hits
                 .iter()
                 .any(|(l, r)| *l == u && r.start < b.end && b.start < r.end)
         });
+        // "Approved for X" is an approval statement, judged as one below.
+        let after_approval = is(words.use_for, *l)
+            && s.hits
+                .iter()
+                .any(|(al, ar)| is(words.approval, *al) && ar.start >= b.start && ar.end <= b.end);
+        // "KAP is not suitable for people with …" joins the treatment to a use only to deny it.
+        let denied = is(words.use_for, *l)
+            && s.hits.iter().any(|(nl, nr)| {
+                words.benefit_negated_by.contains(nl) && nr.start >= b.start && nr.end <= b.end
+            });
+        if after_approval || denied {
+            continue;
+        }
+        let subject = if is(words.use_for, *l) {
+            // The use-for pattern starts at the treatment it joins to the use.
+            match treatments.iter().find(|(_, t)| t.start == b.start) {
+                Some((t, _)) => Subject::Named(*t),
+                None => continue,
+            }
+        } else {
+            match subject_for(s, words, &treatments, b, &clause, use_claim) {
+                Some(subj) => subj,
+                None => continue,
+            }
+        };
+        used_clauses.push(clause.clone());
         let ignore: Vec<Range<usize>> = if use_claim {
             s.hits
                 .iter()
@@ -382,7 +389,14 @@ pub fn bind(
             .filter(|(_, t)| t.end <= a.start)
             .min_by_key(|(_, t)| distance(t, a))
             .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, a)));
-        let objects = objects_after(s, words.harm, &words.approval_negated_by, &conditions, a, &clause);
+        let objects = objects_after(
+            s,
+            words.harm,
+            &words.approval_negated_by,
+            &conditions,
+            a,
+            &clause,
+        );
         let other = words.other_subject.is_some_and(|o| {
             s.hits
                 .iter()
@@ -421,10 +435,6 @@ pub fn bind(
     }
     claims
 }
-
-/// Most words between a treatment and the word that joins it to a use ("Myers' cocktail: the
-/// classic blend for …").
-const USE_FOR_REACH_WORDS: usize = 4;
 
 /// Most words between a predicate and its first object, and between one object of a list and
 /// the next: further away, a condition belongs to another thought.
@@ -497,6 +507,7 @@ fn subject_for(
     treatments: &[(TreatmentId, Range<usize>)],
     b: &Range<usize>,
     clause: &Range<usize>,
+    use_claim: bool,
 ) -> Option<Subject> {
     let before = treatments.iter().rev().find(|(_, t)| t.end <= b.start);
     let other_before = words.other_subject.and_then(|o| {
@@ -530,7 +541,8 @@ fn subject_for(
             .any(|(l, r)| *l == g && r.end <= b.start && r.start >= clause.start)
     });
     let opens = words_between(s.text, clause.start, b.start) <= 1;
-    (generic || opens).then_some(Subject::Page)
+    // A use claim speaks in the clinic's voice about its own treatment ("we use it for …").
+    (generic || opens || use_claim).then_some(Subject::Page)
 }
 
 /// The judgement of a claim about `t`, and the condition it turns on, if it breaches.

@@ -278,10 +278,10 @@ fn lexicon_needs(rules: &[Rule], lexicons: usize) -> Vec<Option<LexiconNeeds>> {
             document.extend(&rule.requires);
             disclosures.extend(&rule.negated_by);
         } else if rule.judge.is_some() {
-            // The claim model reads them wherever it binds a claim, and it has no hits of its
-            // own to wait for: they run everywhere.
-            document.extend(&rule.unless);
-            document.extend(&rule.negated_by);
+            // Read where the claim model binds a claim: the checker counts a judge rule as a
+            // claim of every block whose hits could bind one.
+            claims.extend(&rule.unless);
+            claims.extend(&rule.negated_by);
         } else {
             if rule.unless_scope == Scope::Document {
                 document.extend(&rule.unless);
@@ -290,6 +290,7 @@ fn lexicon_needs(rules: &[Rule], lexicons: usize) -> Vec<Option<LexiconNeeds>> {
             }
             claims.extend(&rule.negated_by);
             claims.extend(&rule.requires);
+            claims.extend(&rule.sourced_by);
         }
         disclosures.extend(rule.present_if.iter().flatten());
         for l in document {
@@ -540,7 +541,11 @@ fn valid_id(id: &str) -> bool {
 fn validate_kind(ctx: &mut Ctx<'_>, src: usize, span: Range<usize>, r: &RawRule) {
     let caveat_fields = r.caveat.is_some() || !r.trigger.is_empty() || !r.present_if.is_empty();
     if r.category == Category::MissingCaveat {
-        if r.caveat.is_none() || r.trigger.is_empty() || r.present_if.is_empty() {
+        // A dictionary-driven caveat (`applies-if`) is triggered by the page's main treatment.
+        if r.caveat.is_none()
+            || (r.trigger.is_empty() && r.applies_if.is_none())
+            || r.present_if.is_empty()
+        {
             ctx.err(
                 src,
                 span.clone(),
@@ -829,10 +834,11 @@ mod tests {
 
     #[test]
     fn embedded_patterns_built_as_trees_equal_their_spelled_out_parse() {
-        let files: Vec<RawRuleset> = builtin::sources()
+        let mut files: Vec<RawRuleset> = builtin::sources()
             .iter()
             .map(|s| toml::from_str(&s.text).expect("embedded ruleset"))
             .collect();
+        dictionary::add_lexicons(&mut files);
         let (ctx, _, lex_regex) = lexicons(&files);
         let trees = LexiconTrees {
             lex_regex: &lex_regex,
