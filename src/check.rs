@@ -413,6 +413,11 @@ impl<'r> Checker<'r> {
             None
         };
         for (si, range) in scan.sentences.iter().enumerate() {
+            // No real sentence is this long: a page without full stops would make binding
+            // quadratic in its hits for nothing.
+            if range.len() > claim::MAX_SENTENCE_BYTES {
+                continue;
+            }
             let sentence = claim::Sentence {
                 text: &scan.block.lower,
                 range: range.clone(),

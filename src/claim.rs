@@ -116,6 +116,9 @@ impl Words {
     }
 }
 
+/// Longest sentence the claim model binds claims in (bytes).
+pub const MAX_SENTENCE_BYTES: usize = 4096;
+
 /// One sentence as binding sees it.
 pub struct Sentence<'a> {
     /// The block's lower-cased text.
