@@ -489,6 +489,66 @@ mod tests {
     }
 
     #[test]
+    fn blocks_without_sentence_ends_stay_bounded() {
+        // No sentence end: cut at a space once past FORCE_SPLIT_BYTES.
+        let words = "calm words here ".repeat(FORCE_SPLIT_BYTES / 16 * 3);
+        let blocks = build(|b| {
+            for (at, piece) in crate::extract::in_pieces(&words) {
+                b.text(piece, at);
+            }
+        });
+        assert!(blocks.len() >= 3, "{} blocks", blocks.len());
+        for b in &blocks {
+            assert!(b.text.len() <= FORCE_SPLIT_BYTES + 16, "{}", b.text.len());
+            // Cut between words, never inside one.
+            assert!(
+                ["calm", "words", "here"]
+                    .iter()
+                    .any(|w| b.text.ends_with(w))
+                    && ["calm", "words", "here"]
+                        .iter()
+                        .any(|w| b.text.starts_with(w)),
+                "{:?}",
+                &b.text[b.text.len() - 10..]
+            );
+        }
+        // One giant word: cut at MAX_BLOCK_BYTES whatever.
+        let word = "a".repeat(MAX_BLOCK_BYTES * 2 + 10);
+        let blocks = build(|b| b.text(&word, 0));
+        let lens: Vec<usize> = blocks.iter().map(|b| b.text.len()).collect();
+        assert_eq!(lens, vec![MAX_BLOCK_BYTES, MAX_BLOCK_BYTES, 10]);
+        // Decoded text (entities) is bounded the same way, and maps to its source.
+        let blocks = build(|b| {
+            for i in 0..MAX_BLOCK_BYTES + 5 {
+                b.decoded("&", i * 5..i * 5 + 5);
+            }
+        });
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].text.len(), MAX_BLOCK_BYTES);
+        assert_eq!(
+            blocks[1].source_range(0..1),
+            MAX_BLOCK_BYTES * 5..MAX_BLOCK_BYTES * 5 + 5
+        );
+    }
+
+    #[test]
+    fn look_alike_letters_and_marks_are_normalised_with_exact_positions() {
+        let src = "A \u{ff2d}\u{ff49}ra\u{301}cle \u{fb01}ne.";
+        let blocks = build(|b| b.text(src, 0));
+        assert_eq!(blocks[0].text, "A Miracle fine.");
+        assert_eq!(blocks[0].lower, "a miracle fine.");
+        let at = blocks[0].text.find("Miracle").unwrap();
+        let r = blocks[0].source_range(at..at + "Miracle".len());
+        assert_eq!(&src[r], "\u{ff2d}\u{ff49}ra\u{301}cle");
+        // A ligature maps as a whole: "fi" is the source's "ﬁ".
+        let at = blocks[0].text.find("fine").unwrap();
+        assert_eq!(&src[blocks[0].source_range(at..at + 2)], "\u{fb01}");
+        // Punctuation keeps its own folding: an ellipsis is not turned into three stops.
+        let blocks = build(|b| b.text("Wait\u{2026} now", 0));
+        assert_eq!(blocks[0].text, "Wait\u{2026} now");
+    }
+
+    #[test]
     fn a_huge_paragraph_is_cut_after_sentence_ends() {
         let sentence = "Our clinic is open on weekdays. ";
         let src = sentence.repeat(SPLIT_BLOCK_BYTES / sentence.len() * 3);

@@ -460,3 +460,205 @@ fn endless_ruleset_config_and_baseline_are_refused() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn control_characters_cannot_forge_output_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // The page tries to clear the line and print its own verdict, then to reverse the text.
+    let page = "A \u{1b}[1m miracle\r\u{1b}[2Kerror: forged line\u{202e} for all.\n";
+    std::fs::write(dir.path().join("page.txt"), page).unwrap();
+    // A file name can carry them too.
+    let odd = "odd\u{1b}[2K\r.txt";
+    std::fs::write(dir.path().join(odd), "A miracle.\n").unwrap();
+
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "--color",
+            "never",
+            "--no-default-rulesets",
+            "--ruleset",
+            RULESET,
+        ],
+        &["page.txt", odd],
+        false,
+    );
+    let out = text(&o.stdout);
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\r') && !out.contains('\u{202e}'),
+        "{out:?}"
+    );
+    assert!(
+        out.contains(r"A \u{1b}[1m miracle\u{d}\u{1b}[2Kerror: forged line\u{202e} for all."),
+        "{out}"
+    );
+    // The column still counts the characters of the file: "A ", ESC, "[1m " come first.
+    assert!(out.contains("--> page.txt:1:8"), "{out}");
+    // The caret sits under the escaped line's "miracle".
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("[1m miracle"))
+        .unwrap();
+    let (line, caret) = (lines[at], lines[at + 1]);
+    assert_eq!(line.find("miracle"), caret.find('^'), "{out}");
+    assert!(out.contains(r"--> odd\u{1b}[2K\u{d}.txt:1:3"), "{out}");
+
+    let o = check(dir.path(), &["page.txt", odd]);
+    let out = text(&o.stdout);
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+    assert!(
+        out.contains("page.txt:1:8: warning[hype/miracle] hype word"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r"odd\u{1b}[2K\u{d}.txt:1:3: warning[hype/miracle]"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+}
+
+#[test]
+fn confusable_hype_words_are_matched_at_their_real_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        // Full-width letters.
+        "A \u{ff2d}\u{ff49}\u{ff52}\u{ff41}\u{ff43}\u{ff4c}\u{ff45} for all.",
+        // A combining accent and a zero-width space inside the word.
+        "A mira\u{301}c\u{200b}le for all.",
+        // Mathematical bold letters.
+        "A \u{1d426}\u{1d422}\u{1d42b}\u{1d41a}\u{1d41c}\u{1d425}\u{1d41e} for all.",
+    ];
+    std::fs::write(dir.path().join("page.txt"), lines.join("\n") + "\n").unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--no-default-rulesets",
+            "--ruleset",
+            RULESET,
+        ],
+        &["page.txt"],
+        false,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let diags: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = diags.as_array().unwrap();
+    assert_eq!(diags.len(), 3, "{diags:?}");
+    for (d, line) in diags.iter().zip(lines) {
+        assert_eq!(d["rule"], "hype/miracle");
+        assert_eq!(d["start"]["column"], 3, "{d}");
+        // The span covers the word exactly as written, marks and all.
+        let word = line
+            .strip_prefix("A ")
+            .unwrap()
+            .strip_suffix(" for all.")
+            .unwrap();
+        assert_eq!(d["matched"], word, "{d}");
+    }
+}
+
+/// 80,000 `disable-next-line` comments: a scan of every directive per finding (and of every
+/// comment per directive) took 32 s in a release build; one sweep finishes far inside the
+/// harness's deadline even in a debug build. The outcome is exact: every finding suppressed,
+/// none reported, every directive used.
+#[test]
+fn many_suppressions_are_applied_in_one_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 80_000;
+    let mut page = String::with_capacity(n * 80);
+    for i in 0..n {
+        page.push_str(&format!(
+            "<!-- claimlint-disable-next-line hype -- quoted review {i} -->\nA miracle.\n\n"
+        ));
+    }
+    std::fs::write(dir.path().join("many.md"), page).unwrap();
+    let o = check(dir.path(), &["--report-unused-suppressions", "many.md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "");
+}
+
+/// Runs claimlint on `file` in `dir` and returns its peak resident memory in bytes, read from
+/// `/proc/PID/status` (`VmHWM`, the high-water mark) while it runs. Polling can only miss the
+/// last moments of growth, so the figure is never too high: a cap asserted on it cannot fail
+/// spuriously.
+fn peak_rss(dir: &Path, file: &str) -> (Output, u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimlint"))
+        .current_dir(dir)
+        .args(["check", "--format", "concise", file])
+        .env_remove("CI")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run claimlint");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut out = child.stdout.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).unwrap();
+        v
+    });
+    let mut peak = 0;
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(kib) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak = peak.max(kib * 1024);
+        }
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "claimlint on {file} did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let mut err = Vec::new();
+    std::io::Read::read_to_end(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let o = Output {
+        status,
+        stdout: out_t.join().unwrap(),
+        stderr: err,
+    };
+    (o, peak)
+}
+
+/// The documented budget, peak memory ≤ 2 × file + 30 MB, on the pathological paragraph shapes of
+/// issue 21 (each used to cost 5–20 × the file): entities throughout one paragraph (pulldown-cmark
+/// built a tree for all of it; html5gum kept the decoded run whole), no sentence end, and one
+/// giant word. 32 MB each, so the debug
+/// binary stays quick; `scripts/hostile-memory.sh` measures the issue's 100 MB.
+#[test]
+fn pathological_paragraphs_stay_within_the_memory_budget() {
+    const SIZE: usize = 32 << 20;
+    let dir = tempfile::tempdir().unwrap();
+    let shapes = [
+        ("entities.md", "", "care &amp; calm "),
+        ("entities.html", "<p>", "care &amp; calm "),
+        ("no-end.txt", "", "calm words here "),
+        ("one-word.txt", "", "a"),
+    ];
+    for (name, open, unit) in shapes {
+        let page = format!("{open}{}\n", unit.repeat(SIZE / unit.len()));
+        std::fs::write(dir.path().join(name), &page).unwrap();
+        let (o, peak) = peak_rss(dir.path(), name);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        let budget = 2 * page.len() as u64 + 30_000_000;
+        assert!(
+            peak <= budget,
+            "{name}: peak {} MB over the budget of {} MB",
+            peak / 1_000_000,
+            budget / 1_000_000
+        );
+        std::fs::remove_file(dir.path().join(name)).unwrap();
+    }
+}

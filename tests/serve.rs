@@ -6,7 +6,7 @@
 //! crate and can send what a browser never would (lying `Content-Length`, chunked bodies).
 
 use claimlint::rules::{RuleSet, builtin};
-use claimlint::serve::{BODY_LIMIT, CONTENT_SECURITY_POLICY, Limits, Server};
+use claimlint::serve::{BODY_LIMIT, CONTENT_SECURITY_POLICY, Limits, REQUEST_OVERHEAD, Server};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -638,7 +638,8 @@ fn a_trickling_client_is_cut_off_at_the_deadline() {
 #[test]
 fn overload_is_answered_with_503_and_retry_after_not_a_reset() {
     let addr = server_with(Limits {
-        in_flight: 1,
+        // Room for one small request (a 30-byte body and its overhead), not two.
+        in_flight_bytes: REQUEST_OVERHEAD + 1024,
         ..Limits::default()
     });
     // The one admitted request: its head is sent, its body not yet. If a probe gets in first,

@@ -30,13 +30,14 @@
 //!   time), so one byte every 9 s cannot keep a connection;
 //! - **connections** ([`MAX_CONNECTIONS`]): past it the server stops accepting and new clients wait
 //!   in the kernel's queue; a finished connection frees its slot when its task ends;
-//! - **requests being linted or waiting to be** ([`MAX_IN_FLIGHT`]): past it `POST /api/lint` gets
-//!   503 with `Retry-After` after its head is read; the rest of the body is drained (bounded) before
-//!   the socket closes, so the client reads the answer instead of a reset. The linting itself runs
-//!   on at most as many threads as there are cores;
+//! - **requests being linted or waiting to be**, counted in bytes ([`IN_FLIGHT_BYTES`]: the
+//!   declared body plus [`REQUEST_OVERHEAD`]): past it `POST /api/lint` gets 503 with
+//!   `Retry-After` after its head is read; the rest of the body is drained (bounded) before the
+//!   socket closes, so the client reads the answer instead of a reset. The linting itself runs on
+//!   at most as many threads as there are cores;
 //! - **sizes**: a 16 KiB request head (hyper's read buffer), a [`BODY_LIMIT`] body, at most
 //!   [`MAX_DIAGNOSTICS`] diagnostics in an answer (a 1 MiB draft dense with claims made a 30 MiB
-//!   answer), so the server's memory is bounded by `MAX_IN_FLIGHT` bodies and answers;
+//!   answer), so the server's memory is bounded by the admitted bytes and the answers;
 //! - **who may ask**: the `Host` header must be `localhost` or an IP address with the bound port
 //!   (a DNS-rebinding page reaches the server under its own name, and is refused with 403), and a
 //!   request whose `Origin` is not this server's (or whose `Sec-Fetch-Site` is `cross-site`) is
@@ -123,13 +124,15 @@ struct State {
     rules_json: Bytes,
     /// The bound address: its port is the one a `Host` header must name.
     addr: SocketAddr,
-    /// Lint requests admitted (reading their body, waiting to be linted, being linted or
-    /// answered): [`MAX_IN_FLIGHT`].
+    /// Kibibytes of lint requests admitted (reading their body, waiting to be linted, being
+    /// linted or answered): [`IN_FLIGHT_BYTES`].
     in_flight: Arc<Semaphore>,
     /// Lint requests running on a core.
     cores: Arc<Semaphore>,
     /// Most diagnostics in one answer.
     diagnostics: usize,
+    /// Longest wait for a core before a request is answered 503: half the deadline.
+    queue_wait: Duration,
 }
 
 /// A response before it is written: status, content type, body, and an `Allow` header for 405.
@@ -183,8 +186,18 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 /// Most connections open at once; past it the server stops accepting until one ends.
 pub const MAX_CONNECTIONS: usize = 1024;
 
-/// Most `POST /api/lint` requests admitted at once; past it they get 503 with `Retry-After`.
-pub const MAX_IN_FLIGHT: usize = 64;
+/// Bytes of `POST /api/lint` requests admitted at once (64 MiB): each counts its declared body
+/// plus [`REQUEST_OVERHEAD`] for what its answer and bookkeeping hold. Past it a request gets 503
+/// with `Retry-After`. Two hundred 50 KB drafts fit; sixty 1 MiB ones nearly do.
+pub const IN_FLIGHT_BYTES: usize = 64 << 20;
+
+/// What one admitted request counts on top of its body: its share of the answer (capped by
+/// [`MAX_DIAGNOSTICS`]) and of the connection's buffers.
+pub const REQUEST_OVERHEAD: usize = 64 << 10;
+
+/// Connections waiting to be accepted that the kernel keeps (the listen backlog): a burst of
+/// clients queues rather than having its connection attempts dropped and retried a second later.
+const BACKLOG: i32 = 1024;
 
 /// Time a connection has for its whole request and the reply: head, body, linting, writing.
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
@@ -206,8 +219,8 @@ const RETRY_AFTER: &str = "1";
 pub struct Limits {
     /// Connections open at once ([`MAX_CONNECTIONS`]).
     pub connections: usize,
-    /// `POST /api/lint` requests admitted at once ([`MAX_IN_FLIGHT`]).
-    pub in_flight: usize,
+    /// Bytes of `POST /api/lint` requests admitted at once ([`IN_FLIGHT_BYTES`]).
+    pub in_flight_bytes: usize,
     /// Diagnostics in one answer ([`MAX_DIAGNOSTICS`]).
     pub diagnostics: usize,
     /// Time for a whole request and its reply ([`REQUEST_DEADLINE`]).
@@ -218,7 +231,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             connections: MAX_CONNECTIONS,
-            in_flight: MAX_IN_FLIGHT,
+            in_flight_bytes: IN_FLIGHT_BYTES,
             diagnostics: MAX_DIAGNOSTICS,
             deadline: REQUEST_DEADLINE,
         }
@@ -240,7 +253,7 @@ impl Server {
     /// # Errors
     /// The address does not resolve or cannot be bound (in use, not permitted).
     pub fn bind(rules: RuleSet, addr: impl ToSocketAddrs) -> io::Result<Self> {
-        let listener = TcpListener::bind(addr)?;
+        let listener = listen(addr)?;
         let addr = listener.local_addr()?;
         let all: Vec<_> = rules.rules.iter().collect();
         let mut rules_json = Vec::new();
@@ -254,9 +267,10 @@ impl Server {
                 rules,
                 rules_json: rules_json.into(),
                 addr,
-                in_flight: Arc::new(Semaphore::new(limits.in_flight)),
+                in_flight: Arc::new(Semaphore::new(limits.in_flight_bytes >> 10)),
                 cores: Arc::new(Semaphore::new(cores)),
                 diagnostics: limits.diagnostics,
+                queue_wait: limits.deadline / 2,
             }),
             limits,
         })
@@ -266,8 +280,9 @@ impl Server {
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
         if let Some(state) = Arc::get_mut(&mut self.state) {
-            state.in_flight = Arc::new(Semaphore::new(limits.in_flight));
+            state.in_flight = Arc::new(Semaphore::new(limits.in_flight_bytes >> 10));
             state.diagnostics = limits.diagnostics;
+            state.queue_wait = limits.deadline / 2;
         }
         self.limits = limits;
         self
@@ -324,6 +339,24 @@ impl Server {
     }
 }
 
+/// Binds the first address `addr` resolves to that can be bound, with a [`BACKLOG`]-deep queue
+/// (std's `TcpListener::bind` asks for 128, which a burst of clients overflows). socket2 is the
+/// socket layer under tokio and std-compatible: it hands back a std listener.
+fn listen(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to bind");
+    for a in addr.to_socket_addrs()? {
+        let socket =
+            socket2::Socket::new(socket2::Domain::for_address(a), socket2::Type::STREAM, None)?;
+        // As std does: a restarted server can bind while old connections linger in TIME_WAIT.
+        socket.set_reuse_address(true)?;
+        match socket.bind(&a.into()).and_then(|()| socket.listen(BACKLOG)) {
+            Ok(()) => return Ok(socket.into()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
 /// One request on one connection, answered with `Connection: close`: the page makes a request
 /// every few hundred milliseconds at most, so keep-alive would buy nothing on loopback, and one
 /// request per connection makes the connection's deadline the request's.
@@ -334,8 +367,8 @@ async fn serve_connection(state: Arc<State>, stream: tokio::net::TcpStream, dead
     let Some((stream, linger)) = duplicate(stream) else {
         return;
     };
-    // An admission permit taken by the handler lives until the connection is done, so the reply
-    // being written still counts against `MAX_IN_FLIGHT`.
+    // An admission permit taken by the handler lives until the reply is written, so the reply
+    // still counts against `IN_FLIGHT_BYTES`.
     let held: Arc<Mutex<Option<OwnedSemaphorePermit>>> = Arc::default();
     let svc = {
         let held = Arc::clone(&held);
@@ -509,7 +542,8 @@ async fn lint_request(
     if declared > BODY_LIMIT as u64 {
         return too_large();
     }
-    let Ok(permit) = Arc::clone(&state.in_flight).try_acquire_owned() else {
+    let kib = u32::try_from((declared as usize + REQUEST_OVERHEAD) >> 10).unwrap_or(u32::MAX);
+    let Ok(permit) = Arc::clone(&state.in_flight).try_acquire_many_owned(kib) else {
         return Reply {
             retry_after: Some(RETRY_AFTER),
             ..Reply::error(503, "too many requests at once; try again in a moment")
@@ -523,8 +557,15 @@ async fn lint_request(
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
         Err(_) => return Reply::error(400, "the request body could not be read"),
     };
-    let Ok(core) = Arc::clone(&state.cores).acquire_owned().await else {
-        return Reply::error(500, "shutting down");
+    // A request that would wait for a core past half its deadline is told to come back rather
+    // than cut off by the deadline with no answer at all.
+    let wait =
+        tokio::time::timeout(state.queue_wait, Arc::clone(&state.cores).acquire_owned()).await;
+    let Ok(Ok(core)) = wait else {
+        return Reply {
+            retry_after: Some(RETRY_AFTER),
+            ..Reply::error(503, "the server is busy; try again in a moment")
+        };
     };
     // Linting is CPU-bound: on a blocking thread, one per core at most, so the runtime's own
     // threads keep accepting and answering.
