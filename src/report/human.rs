@@ -225,11 +225,8 @@ fn excerpt<'a>(
 ) -> Option<(Excerpt<'a>, Diagnostic<()>)> {
     let span = d.labels.first()?.range.clone();
     let at = index.line_col(text, span.start);
-    let mut line = index.line_range(text, at.line - 1);
-    // A CRLF line's `\r` is its line ending, not a control character to show.
-    if text[..line.end].ends_with('\r') {
-        line.end -= 1;
-    }
+    // Without a CRLF line's `\r`: that is its line ending, not a control character to show.
+    let line = index.line_range(text, at.line - 1);
     let long = line.len() > MAX_LINE;
     if !long && !text[line.clone()].chars().any(escape::is_unsafe) {
         return None;

@@ -38,8 +38,9 @@
 //! - **sizes**: a 16 KiB request head (hyper's read buffer), a [`BODY_LIMIT`] body, at most
 //!   [`MAX_DIAGNOSTICS`] diagnostics in an answer (a 1 MiB draft dense with claims made a 30 MiB
 //!   answer), so the server's memory is bounded by the admitted bytes and the answers;
-//! - **who may ask**: the `Host` header must be `localhost` or an IP address with the bound port
-//!   (a DNS-rebinding page reaches the server under its own name, and is refused with 403), and a
+//! - **who may ask**: on loopback, the `Host` header must be `localhost` or an IP address with the
+//!   bound port (a DNS-rebinding page reaches the server under its own name, and is refused with
+//!   403; shared with `--host`, any name is accepted, as anyone on the network may ask), and a
 //!   request whose `Origin` is not this server's (or whose `Sec-Fetch-Site` is `cross-site`) is
 //!   refused with 403, so another web page cannot make a reviewer's browser use the API.
 //!
@@ -465,7 +466,9 @@ fn check_host_and_origin(headers: &HeaderMap, addr: SocketAddr) -> Result<(), Re
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return Err(Reply::error(400, "missing Host header"));
     };
-    if !host_allowed(host, addr.port()) {
+    // Bound to loopback (the default), only loopback names reach us honestly. Shared with the
+    // network (`--host`), reviewers may use the machine's name: the Origin check still applies.
+    if addr.ip().is_loopback() && !host_allowed(host, addr.port()) {
         return Err(Reply::error(
             403,
             &format!(
