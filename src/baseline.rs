@@ -93,11 +93,13 @@ impl Baseline {
     /// # Errors
     /// A one-line message (without the path) when the file cannot be read or is not a baseline.
     pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => "no such file or directory".to_string(),
-            io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => e.to_string(),
-        })?;
+        let text =
+            crate::source::read_text(path, crate::source::BASELINE_LIMIT, "the baseline limit")
+                .map_err(|e| match e.kind() {
+                    io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                    io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                    _ => e.to_string(),
+                })?;
         Self::parse(&text)
     }
 

@@ -101,6 +101,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
 
+    /// Skip (with an error, exit code 2) files and standard input larger than this: a number of
+    /// bytes with an optional K, M or G suffix.
+    #[arg(long, value_name = "NUM+SUFFIX?", default_value = "64M", value_parser = crate::source::parse_size)]
+    pub max_filesize: u64,
+
     #[command(flatten)]
     pub rulesets: RulesetArgs,
 

@@ -37,7 +37,7 @@ use crate::document::Block;
 use crate::extract::{self, Format};
 use crate::report::FileReport;
 use crate::rules::{Category, Rule, RuleSet, RulesetSource, Severity};
-use crate::source::SourceFile;
+use crate::source::{self, SourceFile};
 use crate::suppress::Suppressions;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Deserialize;
@@ -219,15 +219,16 @@ impl Config {
             text,
             errors: vec![ConfigError { span, message }],
         };
-        let text = std::fs::read_to_string(&abs).map_err(|e| {
-            let e = crate::source::SourceError::io(String::new(), &e);
-            let msg = e.to_string();
-            fail(
-                String::new(),
-                None,
-                msg.trim_start_matches(": ").to_string(),
-            )
-        })?;
+        let text =
+            source::read_text(&abs, source::CONFIG_LIMIT, "the config limit").map_err(|e| {
+                let e = crate::source::SourceError::io(String::new(), &e);
+                let msg = e.to_string();
+                fail(
+                    String::new(),
+                    None,
+                    msg.trim_start_matches(": ").to_string(),
+                )
+            })?;
         let raw: RawConfig = toml::from_str(&text)
             .map_err(|e| fail(text.clone(), e.span(), e.message().trim().to_string()))?;
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -269,7 +270,7 @@ impl Config {
         let mut errors = Vec::new();
         for r in &self.raw.rulesets {
             let path = self.dir.join(r.get_ref());
-            match std::fs::read_to_string(&path) {
+            match source::read_text(&path, source::RULESET_LIMIT, "the ruleset limit") {
                 Ok(text) => out.push(RulesetSource {
                     name: path.display().to_string(),
                     text,
@@ -317,7 +318,7 @@ impl Config {
         }
         let footer = self.raw.caveats.shared_footer.as_ref().and_then(|f| {
             let path = self.dir.join(f.get_ref());
-            match std::fs::read_to_string(&path) {
+            match source::read_text(&path, source::DEFAULT_MAX_FILESIZE, "--max-filesize") {
                 Ok(text) => {
                     let format = Format::from_path(&path).unwrap_or(Format::Text);
                     Some(Arc::from(extract::extract(format, &text).blocks))

@@ -128,14 +128,50 @@ fn fold(c: char) -> Option<char> {
         | '\u{00BB}' => '"',
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
         | '\u{2212}' => '-',
-        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => return None,
+        '\u{00AD}'
+        | '\u{200B}'
+        | '\u{200C}'
+        | '\u{200D}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{180E}'
+        | '\u{FEFF}' => return None,
         c if c.is_whitespace() => ' ',
         c => c,
     })
 }
 
+/// Combining diacritical marks and variation selectors: ignored for matching (issue 21), so
+/// "mira\u{301}cle" with a combining accent reads as "miracle". Precomposed letters ("é") are
+/// kept; only a mark standing on its own in the source is dropped.
+fn is_ignored_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE00}'..='\u{FE0F}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// The NFKC form of a character when it differs and is made of letters and digits only:
+/// full-width letters ("Ｍｉｒａｃｌｅ"), ligatures ("ﬁ"), mathematical and circled letters, the
+/// look-alikes a page can use to slip a hype word past matching (issue 21). Punctuation and spaces
+/// keep their own handling ([`fold`]): NFKC would turn "…" into "..." and move sentence ends.
+/// unicode-normalization is the Unicode project's tables as a well-kept crate; only characters
+/// that are not NFKC already (a quick table check) pay for the mapping.
+fn compat_letters(c: char) -> Option<String> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+    if c.is_ascii() || is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+        return None;
+    }
+    let n: String = std::iter::once(c).nfkc().collect();
+    (n != c.to_string() && !n.is_empty() && n.chars().all(char::is_alphanumeric)).then_some(n)
+}
+
 /// Length from which a block is cut at the next sentence end (see [`ProseBuilder::text`]).
 pub const SPLIT_BLOCK_BYTES: usize = 256 * 1024;
+
+/// Length from which a block with no sentence end is cut at the next space.
+pub const FORCE_SPLIT_BYTES: usize = 1 << 20;
+
+/// Length at which a block is cut wherever it is.
+pub const MAX_BLOCK_BYTES: usize = 2 << 20;
 
 /// Whether [`fold`] keeps this ASCII byte as it is: printable, not whitespace, not a backtick.
 fn keeps_ascii(b: u8) -> bool {
@@ -224,6 +260,26 @@ impl BlockBuf {
         self.map.push(at, run.len(), src_start, run.len(), true);
     }
 
+    /// Pushes one character of the source, normalised: marks dropped, look-alike letters mapped
+    /// to their NFKC letters (each mapping to the whole source character), the rest folded.
+    fn push_source_char(&mut self, c: char, src: Range<usize>) {
+        if is_ignored_mark(c) {
+            return;
+        }
+        if let Some(n) = compat_letters(c) {
+            let exact = n.len() == c.len_utf8() && n.chars().count() == 1;
+            for l in n.chars() {
+                self.push_char(l, src.clone(), exact);
+            }
+            return;
+        }
+        match fold(c) {
+            None => {}
+            Some(' ') => self.space(src),
+            Some(f) => self.push_char(f, src, f.len_utf8() == c.len_utf8()),
+        }
+    }
+
     fn space(&mut self, src: Range<usize>) {
         if self.pending_space.is_none() {
             self.pending_space = Some(src);
@@ -253,9 +309,16 @@ impl ProseBuilder {
                 &bytes[i..],
                 SPLIT_BLOCK_BYTES.saturating_sub(self.cur.text.len()),
             );
+            // One giant word is cut too (see `bound`): ASCII, so any byte is a boundary.
+            let run = run.min(
+                MAX_BLOCK_BYTES
+                    .saturating_sub(self.cur.text.len() + 1)
+                    .max(1),
+            );
             if run > 0 {
                 self.cur.push_ascii_run(&text[i..i + run], src_start + i);
                 i += run;
+                self.bound(bytes.get(i).is_some_and(u8::is_ascii_whitespace));
                 if self.cur.text.len() >= SPLIT_BLOCK_BYTES
                     && self.cur.text.ends_with(['.', '!', '?'])
                     && bytes.get(i).is_some_and(u8::is_ascii_whitespace)
@@ -273,12 +336,9 @@ impl ProseBuilder {
                 break;
             };
             let src = src_start + i..src_start + i + c.len_utf8();
-            match fold(c) {
-                None => {}
-                Some(' ') => self.cur.space(src),
-                Some(f) => self.cur.push_char(f, src, f.len_utf8() == c.len_utf8()),
-            }
+            self.cur.push_source_char(c, src);
             i += c.len_utf8();
+            self.bound(bytes.get(i).is_some_and(u8::is_ascii_whitespace));
         }
     }
 
@@ -286,11 +346,32 @@ impl ProseBuilder {
     /// character of it maps to the whole range.
     pub fn decoded(&mut self, text: &str, src: Range<usize>) {
         for c in text.chars() {
+            if is_ignored_mark(c) {
+                continue;
+            }
+            if let Some(n) = compat_letters(c) {
+                for l in n.chars() {
+                    self.cur.push_char(l, src.clone(), false);
+                }
+                continue;
+            }
             match fold(c) {
                 None => {}
                 Some(' ') => self.cur.space(src.clone()),
                 Some(f) => self.cur.push_char(f, src.clone(), false),
             }
+            self.bound(false);
+        }
+    }
+
+    /// Keeps a block within the memory budget whatever the source (issue 21): a block with no
+    /// sentence end is cut at a space once it reaches [`FORCE_SPLIT_BYTES`], and at any character
+    /// at [`MAX_BLOCK_BYTES`] (one giant word). Real paragraphs are a few hundred bytes; a cut
+    /// only ever happens in a dump, and a sentence cut in two there is checked as two.
+    fn bound(&mut self, next_is_space: bool) {
+        let len = self.cur.text.len();
+        if len >= MAX_BLOCK_BYTES || (len >= FORCE_SPLIT_BYTES && next_is_space) {
+            self.end_block(BlockKind::Paragraph);
         }
     }
 
@@ -405,6 +486,66 @@ mod tests {
         assert_eq!(blocks[0].text, "groundbreaking & new");
         assert_eq!(&src[blocks[0].source_range(0..14)], "ground&shy;breaking");
         assert_eq!(&src[blocks[0].source_range(15..16)], "&amp;");
+    }
+
+    #[test]
+    fn blocks_without_sentence_ends_stay_bounded() {
+        // No sentence end: cut at a space once past FORCE_SPLIT_BYTES.
+        let words = "calm words here ".repeat(FORCE_SPLIT_BYTES / 16 * 3);
+        let blocks = build(|b| {
+            for (at, piece) in crate::extract::in_pieces(&words) {
+                b.text(piece, at);
+            }
+        });
+        assert!(blocks.len() >= 3, "{} blocks", blocks.len());
+        for b in &blocks {
+            assert!(b.text.len() <= FORCE_SPLIT_BYTES + 16, "{}", b.text.len());
+            // Cut between words, never inside one.
+            assert!(
+                ["calm", "words", "here"]
+                    .iter()
+                    .any(|w| b.text.ends_with(w))
+                    && ["calm", "words", "here"]
+                        .iter()
+                        .any(|w| b.text.starts_with(w)),
+                "{:?}",
+                &b.text[b.text.len() - 10..]
+            );
+        }
+        // One giant word: cut at MAX_BLOCK_BYTES whatever.
+        let word = "a".repeat(MAX_BLOCK_BYTES * 2 + 10);
+        let blocks = build(|b| b.text(&word, 0));
+        let lens: Vec<usize> = blocks.iter().map(|b| b.text.len()).collect();
+        assert_eq!(lens, vec![MAX_BLOCK_BYTES, MAX_BLOCK_BYTES, 10]);
+        // Decoded text (entities) is bounded the same way, and maps to its source.
+        let blocks = build(|b| {
+            for i in 0..MAX_BLOCK_BYTES + 5 {
+                b.decoded("&", i * 5..i * 5 + 5);
+            }
+        });
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].text.len(), MAX_BLOCK_BYTES);
+        assert_eq!(
+            blocks[1].source_range(0..1),
+            MAX_BLOCK_BYTES * 5..MAX_BLOCK_BYTES * 5 + 5
+        );
+    }
+
+    #[test]
+    fn look_alike_letters_and_marks_are_normalised_with_exact_positions() {
+        let src = "A \u{ff2d}\u{ff49}ra\u{301}cle \u{fb01}ne.";
+        let blocks = build(|b| b.text(src, 0));
+        assert_eq!(blocks[0].text, "A Miracle fine.");
+        assert_eq!(blocks[0].lower, "a miracle fine.");
+        let at = blocks[0].text.find("Miracle").unwrap();
+        let r = blocks[0].source_range(at..at + "Miracle".len());
+        assert_eq!(&src[r], "\u{ff2d}\u{ff49}ra\u{301}cle");
+        // A ligature maps as a whole: "fi" is the source's "ﬁ".
+        let at = blocks[0].text.find("fine").unwrap();
+        assert_eq!(&src[blocks[0].source_range(at..at + 2)], "\u{fb01}");
+        // Punctuation keeps its own folding: an ellipsis is not turned into three stops.
+        let blocks = build(|b| b.text("Wait\u{2026} now", 0));
+        assert_eq!(blocks[0].text, "Wait\u{2026} now");
     }
 
     #[test]

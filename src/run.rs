@@ -187,7 +187,7 @@ pub fn read_ruleset_files(
     let mut sources = Vec::with_capacity(paths.len());
     let mut failed = false;
     for path in paths {
-        match std::fs::read_to_string(path) {
+        match crate::source::read_text(path, crate::source::RULESET_LIMIT, "the ruleset limit") {
             Ok(text) => sources.push(RulesetSource {
                 name: path.display().to_string(),
                 text,
@@ -434,11 +434,10 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
             .as_deref()
             .and_then(|n| Format::from_path(Path::new(n)))
             .unwrap_or(Format::Text);
-        let mut bytes = Vec::new();
-        stdin_file = Some(match io.stdin.read_to_end(&mut bytes) {
-            Ok(_) => SourceFile::from_bytes(name, bytes, format),
-            Err(e) => Err(SourceError::io(name, &e)),
-        });
+        stdin_file = Some(
+            SourceFile::read_stream(&name, io.stdin, args.max_filesize, format)
+                .and_then(|bytes| SourceFile::from_bytes(name, bytes, format)),
+        );
     }
 
     let enabled = |r: &Rule| filter.enabled(r);
@@ -461,7 +460,9 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         .filter_map(|input| match input {
             // Read above, on this thread.
             Input::Stdin => None,
-            Input::File(path, format) => Some(SourceFile::read(path, *format)),
+            Input::File(path, format) => {
+                Some(SourceFile::read_limited(path, *format, args.max_filesize))
+            }
         })
         .map(|r| r.map(check_one))
         .collect();

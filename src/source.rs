@@ -4,13 +4,21 @@
 //! line naming the file, so the CLI can print it, skip the file and go on (ripgrep's habit: a
 //! per-file error does not stop the run, the exit code becomes 2 at the end).
 //!
+//! Every input is read as a stream with a size bound (issue 21): [`read_bounded`] looks at the
+//! first 8 KiB for a NUL byte or a UTF-16 mark before reading on, and stops one byte past the
+//! limit, so `/dev/zero` on standard input or a runaway generated file costs 8 KiB or the limit,
+//! never all the memory there is. [`open_regular`] refuses devices, FIFOs and sockets named as
+//! files (a path to `/dev/zero` would otherwise be endless); standard input is read with `-`.
+//! Rulesets, config and baseline files go through [`read_text`] with their own bounds.
+//!
 //! A UTF-8 byte-order mark is skipped: [`SourceFile::text`] starts after it and
 //! [`SourceFile::bom`] says how many bytes were dropped, so offsets reported to the user (which
 //! count bytes of the file as read) add it back.
 
 use crate::extract::Format;
 use std::fmt;
-use std::io;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::Path;
 
 /// The display name of standard input.
@@ -20,6 +28,174 @@ pub const STDIN_NAME: &str = "<stdin>";
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Default of `--max-filesize`: larger than any real page (64 MiB), small enough that a few
+/// files at once fit the memory budget.
+pub const DEFAULT_MAX_FILESIZE: u64 = 64 << 20;
+
+/// Largest `claimlint.toml` read (1 MiB): a config is a few hundred bytes.
+pub const CONFIG_LIMIT: u64 = 1 << 20;
+
+/// Largest ruleset file read (16 MiB): the built-in ones are about 100 KB; a generated
+/// 10,000-phrase ruleset is under 1 MB.
+pub const RULESET_LIMIT: u64 = 16 << 20;
+
+/// Largest baseline file read (64 MiB): about 300,000 entries.
+pub const BASELINE_LIMIT: u64 = 64 << 20;
+
+/// A byte count for people: `64 MiB`, `512 KiB`, `100 bytes`.
+#[must_use]
+pub fn human_size(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} GiB", n >> 30)
+    } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Parses a size as ripgrep's `--max-filesize` does: a number with an optional `K`, `M` or `G`
+/// suffix (powers of 1024).
+///
+/// # Errors
+/// Not a number with one of those suffixes, or too large.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 10),
+        Some('m' | 'M') => (&t[..t.len() - 1], 20),
+        Some('g' | 'G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "invalid size `{s}`: expected a number with an optional K, M or G suffix"
+        ));
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("size `{s}` is too large"))
+}
+
+/// The error for input over `limit` bytes; `what` names the bound (`--max-filesize`).
+fn too_large(limit: u64, what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("larger than {} ({what}), skipped", human_size(limit)),
+    )
+}
+
+/// Opens `path` for reading if it is a regular file (after following links), refusing
+/// directories, devices, FIFOs and sockets, which could block or never end. Returns the file and
+/// its length as the metadata says.
+///
+/// # Errors
+/// The file cannot be opened, or is not a regular file.
+pub fn open_regular(path: &Path) -> io::Result<(File, u64)> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (a device, FIFO or socket); use `-` to read standard input",
+        ));
+    }
+    let file = File::open(path)?;
+    Ok((file, meta.len()))
+}
+
+/// Reads at most `limit` bytes from `r`, in a stream. With `sniff`, the first 8 KiB are read
+/// first and refused at once if they hold a NUL byte or start with a UTF-16 mark, so an endless
+/// binary stream costs 8 KiB. `what` names the bound in the error (`--max-filesize`).
+///
+/// # Errors
+/// Reading failed, the input is longer than `limit` (`FileTooLarge`), or with `sniff` it is
+/// binary or UTF-16 (`InvalidData`, with the message [`SourceErrorKind`] would print).
+pub fn read_bounded(r: &mut dyn Read, limit: u64, sniff: bool, what: &str) -> io::Result<Vec<u8>> {
+    read_bounded_hint(r, limit, sniff, what, 0)
+}
+
+/// [`read_bounded`] into a buffer of `hint` bytes to start with (a file's length), so that a
+/// file is read into one allocation of its size rather than a doubling one.
+fn read_bounded_hint(
+    r: &mut dyn Read,
+    limit: u64,
+    sniff: bool,
+    what: &str,
+    hint: u64,
+) -> io::Result<Vec<u8>> {
+    let cap = usize::try_from(hint.min(limit).saturating_add(1)).unwrap_or(usize::MAX);
+    let mut bytes = Vec::with_capacity(cap);
+    let head = (BINARY_SNIFF_LEN as u64).min(limit.saturating_add(1));
+    r.take(head).read_to_end(&mut bytes)?;
+    if sniff && let Some(kind) = sniff_head(&bytes) {
+        let msg = SourceError::new(String::new(), kind).to_string();
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            msg.trim_start_matches(": ").to_string(),
+        ));
+    }
+    let rest = limit.saturating_add(1).saturating_sub(bytes.len() as u64);
+    r.take(rest).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit, what));
+    }
+    Ok(bytes)
+}
+
+/// Reads a whole text file (a ruleset, config or baseline) of at most `limit` bytes; `what`
+/// names the bound in the error.
+///
+/// # Errors
+/// As [`open_regular`] and [`read_bounded`], or the text is not UTF-8 (`InvalidData`).
+pub fn read_text(path: &Path, limit: u64, what: &str) -> io::Result<String> {
+    let (mut file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(too_large(limit, what));
+    }
+    let bytes = read_bounded(&mut file, limit, true, what)?;
+    String::from_utf8(bytes).map_err(|e| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+        )
+    })
+}
+
+/// The [`SourceError`] for an error of [`read_bounded`]: the sniff's verdicts keep their kind.
+fn sniffed(name: &str, e: &io::Error) -> SourceError {
+    if e.kind() == io::ErrorKind::InvalidData {
+        let msg = e.to_string();
+        for kind in [SourceErrorKind::Binary, SourceErrorKind::Utf16] {
+            if SourceError::new(String::new(), kind.clone()).to_string() == format!(": {msg}") {
+                return SourceError::new(name, kind);
+            }
+        }
+    }
+    SourceError::io(name, e)
+}
+
+/// What the first bytes of a file say is wrong with it, if anything: UTF-16 or binary.
+fn sniff_head(bytes: &[u8]) -> Option<SourceErrorKind> {
+    // UTF-16 is full of NUL bytes: name the real problem before the binary sniff does.
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Some(SourceErrorKind::Utf16);
+    }
+    if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
+        return Some(SourceErrorKind::Binary);
+    }
+    None
+}
 
 /// One input file, read and decoded.
 #[derive(Debug, Clone)]
@@ -56,7 +232,7 @@ pub enum SourceErrorKind {
 
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.path)?;
+        write!(f, "{}: ", crate::report::escape::escape(&self.path))?;
         match &self.kind {
             SourceErrorKind::NotFound => f.write_str("no such file or directory"),
             SourceErrorKind::PermissionDenied => f.write_str("permission denied"),
@@ -112,15 +288,43 @@ impl SourceFile {
     /// # Errors
     /// The file cannot be read, is binary or UTF-16, or is not valid UTF-8.
     pub fn read(path: &Path, format: Format) -> Result<Self, SourceError> {
+        Self::read_limited(path, format, DEFAULT_MAX_FILESIZE)
+    }
+
+    /// [`SourceFile::read`] with a size bound (`--max-filesize`): a larger file is refused from
+    /// its metadata without reading it, and a file that grows while read stops one byte past the
+    /// bound.
+    ///
+    /// # Errors
+    /// As [`SourceFile::read`], or the file is larger than `limit`, or not a regular file.
+    pub fn read_limited(path: &Path, format: Format, limit: u64) -> Result<Self, SourceError> {
         let name = path.display().to_string();
-        if path.is_dir() {
-            return Err(SourceError::new(
-                name,
-                SourceErrorKind::Other("is a directory".into()),
-            ));
+        let err = |e: &io::Error| SourceError::io(name.clone(), e);
+        let (mut file, len) = open_regular(path).map_err(|e| err(&e))?;
+        if len > limit {
+            return Err(err(&too_large(limit, "--max-filesize")));
         }
-        let bytes = std::fs::read(path).map_err(|e| SourceError::io(name.clone(), &e))?;
+        // A Word or OpenDocument package is a zip archive, full of NUL bytes: not sniffed.
+        let sniff = !format.is_document();
+        let bytes = read_bounded_hint(&mut file, limit, sniff, "--max-filesize", len)
+            .map_err(|e| sniffed(&name, &e))?;
         Self::from_bytes(name, bytes, format)
+    }
+
+    /// Reads a stream (standard input) of at most `limit` bytes for a file named `name` to be read
+    /// as `format`, refusing binary content from its first 8 KiB unless `format` is a (zipped)
+    /// document.
+    ///
+    /// # Errors
+    /// Reading failed, or the stream is binary, UTF-16 or longer than `limit`.
+    pub fn read_stream(
+        name: &str,
+        r: &mut dyn Read,
+        limit: u64,
+        format: Format,
+    ) -> Result<Vec<u8>, SourceError> {
+        read_bounded(r, limit, !format.is_document(), "--max-filesize")
+            .map_err(|e| sniffed(name, &e))
     }
 
     /// Decodes bytes already read (stdin, a test) as a file named `name`.
@@ -148,12 +352,8 @@ impl SourceFile {
                 format,
             });
         }
-        // UTF-16 is full of NUL bytes: name the real problem before the binary sniff does.
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-            return Err(SourceError::new(name, SourceErrorKind::Utf16));
-        }
-        if bytes[..bytes.len().min(BINARY_SNIFF_LEN)].contains(&0) {
-            return Err(SourceError::new(name, SourceErrorKind::Binary));
+        if let Some(kind) = sniff_head(&bytes) {
+            return Err(SourceError::new(name, kind));
         }
         let bom = if bytes.starts_with(UTF8_BOM) {
             UTF8_BOM.len()

@@ -82,6 +82,7 @@ impl Suppressions {
         let mut s = Self::default();
         // Open `disable` regions: indices into `entries`.
         let mut open: Vec<usize> = Vec::new();
+        let mut memo = NextLineMemo::default();
         for c in &comments {
             let body = c.text.trim();
             if !body.starts_with(PREFIX) {
@@ -124,7 +125,7 @@ impl Suppressions {
                 );
             }
             let scope = match kind {
-                Kind::NextLine => next_line(text, c.src.end, &comments),
+                Kind::NextLine => next_line(text, c.src.end, &comments, &mut memo),
                 Kind::Region => c.src.end..usize::MAX,
                 _ => 0..usize::MAX,
             };
@@ -179,6 +180,69 @@ impl Suppressions {
         }
     }
 
+    /// Which findings a directive covers, marking every entry that covers one as used — not just
+    /// the first, so overlapping directives are not reported as unused.
+    ///
+    /// One sweep in offset order (issue 21: a scan of every entry for every finding was
+    /// quadratic, 32 s for 80,000 `disable-next-line` comments). Entries are added as the sweep
+    /// passes their start; each distinct selector keeps the furthest end of its started entries
+    /// (a finding at `p` is covered when that end is past `p`) and the started entries not yet
+    /// used, which the first covered finding marks and drops. Selectors must name a known rule,
+    /// prefix or category, so there are at most a few hundred distinct ones whatever the file.
+    fn mark(&mut self, findings: &[Finding], rules: &RuleSet) -> Vec<bool> {
+        struct Active {
+            selector: usize,
+            furthest: usize,
+            pending: Vec<usize>,
+        }
+        let mut suppressed = vec![false; findings.len()];
+        if self.entries.is_empty() {
+            return suppressed;
+        }
+        let mut by_start: Vec<usize> = (0..self.entries.len()).collect();
+        by_start.sort_by_key(|&i| self.entries[i].scope.start);
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by_key(|&i| findings[i].span.start);
+        let mut active: Vec<Active> = Vec::new();
+        let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut used = vec![false; self.entries.len()];
+        let mut next = 0;
+        for fi in order {
+            let p = findings[fi].span.start;
+            while next < by_start.len() && self.entries[by_start[next]].scope.start <= p {
+                let ei = by_start[next];
+                let e = &self.entries[ei];
+                let k = *slot.entry(e.selector.as_str()).or_insert_with(|| {
+                    active.push(Active {
+                        selector: ei,
+                        furthest: 0,
+                        pending: Vec::new(),
+                    });
+                    active.len() - 1
+                });
+                active[k].furthest = active[k].furthest.max(e.scope.end);
+                active[k].pending.push(ei);
+                next += 1;
+            }
+            let rule = &rules.rules[findings[fi].rule];
+            for a in &mut active {
+                if a.furthest > p && selector_matches(&self.entries[a.selector].selector, rule) {
+                    suppressed[fi] = true;
+                    for ei in a.pending.drain(..) {
+                        // An entry that ended before `p` covers no later finding either.
+                        if self.entries[ei].scope.end > p {
+                            used[ei] = true;
+                        }
+                    }
+                }
+            }
+        }
+        for (e, u) in self.entries.iter_mut().zip(used) {
+            e.used |= u;
+        }
+        suppressed
+    }
+
     fn problem(&mut self, rule: MetaRule, c: &Comment, message: String) {
         self.problems.push(MetaFinding {
             rule,
@@ -203,19 +267,9 @@ impl Suppressions {
         rules: &RuleSet,
         report_unused: bool,
     ) -> Vec<MetaFinding> {
-        findings.retain(|f| {
-            let rule = &rules.rules[f.rule];
-            let mut suppressed = false;
-            // Every matching entry is marked used, not just the first, so overlapping directives
-            // are not reported as unused.
-            for e in &mut self.entries {
-                if e.scope.contains(&f.span.start) && selector_matches(&e.selector, rule) {
-                    e.used = true;
-                    suppressed = true;
-                }
-            }
-            !suppressed
-        });
+        let suppressed = self.mark(findings, rules);
+        let mut keep = suppressed.iter().map(|&s| !s);
+        findings.retain(|_| keep.next().unwrap_or(true));
         let mut out = self.problems;
         if report_unused {
             out.extend(
@@ -234,25 +288,51 @@ impl Suppressions {
     }
 }
 
+/// Answers of [`next_line`] already found, by the start of a line scanned on the way: stacked
+/// `disable-next-line` comments all skip the same run of comment lines, and scanning it again for
+/// each of them was quadratic (issue 21).
+#[derive(Default)]
+struct NextLineMemo {
+    answer: std::collections::HashMap<usize, Range<usize>>,
+}
+
 /// The byte range of the first line after the one `from` is on that is neither blank nor only a
-/// comment; empty when there is none.
-fn next_line(text: &str, from: usize, comments: &[&Comment]) -> Range<usize> {
+/// comment; empty when there is none. `comments` are sorted by start.
+fn next_line(
+    text: &str,
+    from: usize,
+    comments: &[&Comment],
+    memo: &mut NextLineMemo,
+) -> Range<usize> {
     let Some(nl) = text.get(from..).and_then(|t| t.find('\n')) else {
         return 0..0;
     };
     let mut start = from + nl + 1;
-    while start < text.len() {
+    let mut seen = Vec::new();
+    let found = loop {
+        if start >= text.len() {
+            break 0..0;
+        }
+        if let Some(r) = memo.answer.get(&start) {
+            break r.clone();
+        }
+        seen.push(start);
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = &text[start..end];
         let lead = line.len() - line.trim_start().len();
         let content = start + lead..start + line.trim_end().len();
-        let only_comment = comments
+        let at = comments.partition_point(|c| c.src.start < content.start);
+        let only_comment = comments[at..]
             .iter()
-            .any(|c| c.src.start == content.start && c.src.end >= content.end);
+            .take_while(|c| c.src.start == content.start)
+            .any(|c| c.src.end >= content.end);
         if !content.is_empty() && !only_comment {
-            return start..end;
+            break start..end;
         }
         start = end + 1;
+    };
+    for s in seen {
+        memo.answer.insert(s, found.clone());
     }
-    0..0
+    found
 }

@@ -125,7 +125,7 @@ pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
     // Switch into raw-text states after `<script>`, `<style>`, `<title>`, … so that their content
     // arrives as one text token instead of being read as markup.
     inner.naively_switch_states(true);
-    let Ok(()) = Tokenizer::new_with_emitter(src, InPieces { inner }).finish();
+    let Ok(()) = Tokenizer::new_with_emitter(src, InPieces { inner, pending: 0 }).finish();
     walk.finish()
 }
 
@@ -206,6 +206,10 @@ impl Callback<Infallible, usize> for Events<'_, '_, '_> {
 /// piece's end while it is emitted, and the next piece's span starts there.
 struct InPieces<E> {
     inner: E,
+    /// Text bytes handed to `inner` since it last flushed: html5gum also keeps a run made of many
+    /// short strings (text between character references: `a &amp; b &amp; …`), and a paragraph of
+    /// them was held whole (issue 21).
+    pending: usize,
 }
 
 impl<E: Emitter> ForwardingEmitter for InPieces<E> {
@@ -217,11 +221,16 @@ impl<E: Emitter> ForwardingEmitter for InPieces<E> {
 
     fn emit_string(&mut self, s: &[u8]) {
         let mut rest = s;
-        while rest.len() > TEXT_PIECE {
-            let Some(ws) = rest[TEXT_PIECE..].iter().position(u8::is_ascii_whitespace) else {
+        loop {
+            // Bytes this piece may still take before a cut after whitespace is due.
+            let room = TEXT_PIECE.saturating_sub(self.pending);
+            if rest.len() <= room {
+                break;
+            }
+            let Some(ws) = rest[room..].iter().position(u8::is_ascii_whitespace) else {
                 break;
             };
-            let (piece, after) = rest.split_at(TEXT_PIECE + ws + 1);
+            let (piece, after) = rest.split_at(room + ws + 1);
             // The tokenizer has already moved the position past all of `s`.
             let back = isize::try_from(after.len()).unwrap_or(isize::MAX);
             self.inner.move_position(-back);
@@ -229,9 +238,27 @@ impl<E: Emitter> ForwardingEmitter for InPieces<E> {
             self.inner.emit_eof();
             self.inner.init_string();
             self.inner.move_position(back);
+            self.pending = 0;
             rest = after;
         }
+        self.pending += rest.len();
         self.inner.emit_string(rest);
+    }
+
+    // A tag or comment flushes the text before it.
+    fn init_start_tag(&mut self) {
+        self.pending = 0;
+        self.inner.init_start_tag();
+    }
+
+    fn init_end_tag(&mut self) {
+        self.pending = 0;
+        self.inner.init_end_tag();
+    }
+
+    fn init_comment(&mut self) {
+        self.pending = 0;
+        self.inner.init_comment();
     }
 }
 
@@ -536,22 +563,28 @@ fn push_raw(
         );
         return;
     };
-    let pieces = split_references(raw, range.start, attribute, entities);
     fn piece_text<'a>(src: &'a str, piece: &'a Piece) -> &'a str {
         match piece {
             Piece::Literal(r) => &src[r.clone()],
             Piece::Entity(_, text) => text,
         }
     }
+    // Two passes over the references rather than a list of them: an entity-dense paragraph has
+    // millions (issue 21), and the list cost more than the page. The first compares with
+    // html5gum's decoding, the second pushes.
     // The tokenizer normalises line endings (and a few odd characters); compare on that basis.
     // Without a carriage return the pieces are compared in place: a text token can be a page.
     let same = if raw.contains('\r') || decoded.contains('\r') {
-        let rebuilt: String = pieces.iter().map(|p| piece_text(src, p)).collect();
+        let mut rebuilt = String::new();
+        split_references(raw, range.start, attribute, entities, &mut |p| {
+            rebuilt.push_str(piece_text(src, &p));
+            true
+        });
         normalise_newlines(&rebuilt) == normalise_newlines(&decoded)
     } else {
         let mut rest: &str = &decoded;
-        pieces.iter().all(|p| {
-            let t = piece_text(src, p);
+        split_references(raw, range.start, attribute, entities, &mut |p| {
+            let t = piece_text(src, &p);
             rest.strip_prefix(t).is_some_and(|r| {
                 rest = r;
                 true
@@ -562,7 +595,7 @@ fn push_raw(
         b.decoded(&decoded, range);
         return;
     }
-    for piece in pieces {
+    split_references(raw, range.start, attribute, entities, &mut |piece| {
         match piece {
             Piece::Literal(r) => {
                 for (at, text) in in_pieces(&src[r.clone()]) {
@@ -570,24 +603,29 @@ fn push_raw(
                     handed(b);
                 }
             }
-            Piece::Entity(r, text) => b.decoded(&text, r),
+            Piece::Entity(r, text) => {
+                b.decoded(&text, r);
+                handed(b);
+            }
         }
-    }
+        true
+    });
 }
 
 fn normalise_newlines(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
-/// Splits a raw run at source offset `base` into literal runs and character references.
+/// Splits a raw run at source offset `base` into literal runs and character references, handing
+/// each to `each` in order until it returns false; returns whether all were taken.
 fn split_references(
     raw: &str,
     base: usize,
     attribute: bool,
     entities: &mut EntityCache,
-) -> Vec<Piece> {
+    each: &mut dyn FnMut(Piece) -> bool,
+) -> bool {
     let bytes = raw.as_bytes();
-    let mut pieces = Vec::new();
     let mut run = 0;
     let mut pos = 0;
     while let Some(found) = raw[pos..].find('&') {
@@ -621,18 +659,17 @@ fn split_references(
         }
         let candidate = &raw[amp..end];
         if let Some((len, text)) = entities.reference(candidate, attribute) {
-            if amp > run {
-                pieces.push(Piece::Literal(base + run..base + amp));
+            if amp > run && !each(Piece::Literal(base + run..base + amp)) {
+                return false;
             }
-            pieces.push(Piece::Entity(base + amp..base + amp + len, text));
+            if !each(Piece::Entity(base + amp..base + amp + len, text)) {
+                return false;
+            }
             run = amp + len;
         }
         pos = (amp + 1).max(run);
     }
-    if run < raw.len() {
-        pieces.push(Piece::Literal(base + run..base + raw.len()));
-    }
-    pieces
+    run >= raw.len() || each(Piece::Literal(base + run..base + raw.len()))
 }
 
 /// Decodes character references with html5gum itself, so that legacy references without a
@@ -857,12 +894,46 @@ mod tests {
         );
     }
 
+    /// A run made of many short strings (the text between character references) is cut into
+    /// pieces too, so an entity-dense paragraph is never held whole.
+    #[test]
+    fn an_entity_dense_run_comes_in_pieces() {
+        let run = "care &amp; calm ".repeat(20_000);
+        let src = format!("<p>{run}</p>");
+        let emitter = InPieces {
+            inner: html5gum::DefaultEmitter::<usize>::new_with_span(),
+            pending: 0,
+        };
+        let strings: Vec<(Range<usize>, Vec<u8>)> =
+            Tokenizer::new_with_emitter(src.as_str(), emitter)
+                .filter_map(|t| match t {
+                    Ok(Token::String(s)) => Some((span_range(s.span), s.value.to_vec())),
+                    _ => None,
+                })
+                .collect();
+        assert!(strings.len() >= run.len() / TEXT_PIECE, "{}", strings.len());
+        let mut at = "<p>".len();
+        for (range, value) in &strings {
+            assert_eq!(range.start, at);
+            at = range.end;
+            assert!(value.len() <= TEXT_PIECE + 16);
+            // Each piece is its source decoded: the spans are right.
+            let raw = src[range.clone()].replace("&amp;", "&");
+            assert_eq!(raw.as_bytes(), value.as_slice());
+        }
+        assert_eq!(at, src.len() - "</p>".len());
+        let ex = extract(&src);
+        let text: Vec<&str> = ex.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(text.join(" "), run.replace("&amp;", "&").trim_end());
+    }
+
     #[test]
     fn a_long_text_run_comes_in_pieces_with_their_own_spans() {
         let run = "Calm words here. ".repeat(20_000);
         let src = format!("<p>{run}&amp; end</p>");
         let emitter = InPieces {
             inner: html5gum::DefaultEmitter::<usize>::new_with_span(),
+            pending: 0,
         };
         let strings: Vec<(Range<usize>, Vec<u8>)> =
             Tokenizer::new_with_emitter(src.as_str(), emitter)

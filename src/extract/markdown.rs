@@ -45,11 +45,102 @@ pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
-    for (event, range) in Parser::new_ext(&text, options).into_offset_iter() {
-        walk.event(event, range);
-        emit_in_order(&mut walk.b, &mut walk.side, false, walk.sink);
+    for section in sections(&text) {
+        let at = section.start;
+        for (event, range) in Parser::new_ext(&text[section], options).into_offset_iter() {
+            walk.event(event, range.start + at..range.end + at);
+            emit_in_order(&mut walk.b, &mut walk.side, false, walk.sink);
+        }
     }
     walk.finish()
+}
+
+/// Largest piece of a Markdown file parsed at once (see [`sections`]).
+pub const SECTION_BYTES: usize = 256 << 10;
+
+/// Byte ranges of `text`, in order and covering it, each parsed on its own.
+///
+/// pulldown-cmark builds its tree for the whole input before the first event: about 9 bytes per
+/// byte of entity-dense text, and twice that while the allocator still holds the tree's earlier
+/// copies as it grows (issue 21: 953 MB for one 100 MB paragraph with entities). A file up to
+/// [`SECTION_BYTES`] is one section, so every real page parses exactly as a whole. A longer one is
+/// cut before each mark at the last *safe* line: after a blank line, outside a fenced code block
+/// and an HTML comment, starting at column 0 with no list or front-matter marker, so that the
+/// text on either side reads as it did. Failing that (one giant paragraph or code block), at the
+/// last line start, then after the last space, then at a character boundary. What a cut can change
+/// in such a file: a reference link whose definition sits in another section shows as text.
+fn sections(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    if text.len() <= SECTION_BYTES {
+        out.push(0..text.len());
+        return out;
+    }
+    let mut start = 0;
+    let (mut last_safe, mut last_line) = (None::<usize>, None::<usize>);
+    let (mut fence, mut comment, mut prev_blank) = (None::<u8>, false, false);
+    let mut ls = 0;
+    while ls < text.len() {
+        let le = text[ls..].find('\n').map_or(text.len(), |i| ls + i + 1);
+        let line = &text[ls..le];
+        if ls > start {
+            last_line = Some(ls);
+            let first = line.as_bytes().first().copied().unwrap_or(b' ');
+            if prev_blank
+                && fence.is_none()
+                && !comment
+                && !first.is_ascii_whitespace()
+                && !matches!(first, b'-' | b'+' | b'*')
+            {
+                last_safe = Some(ls);
+            }
+        }
+        while le - start > SECTION_BYTES {
+            let mark = start + SECTION_BYTES;
+            let cut = match last_safe.or(last_line) {
+                Some(c) if c > start => c,
+                _ => {
+                    // Inside this line: after its last space before the mark, else anywhere.
+                    let from = ls.max(start);
+                    let mut end = mark;
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text[from..end]
+                        .rfind(' ')
+                        .map(|i| from + i + 1)
+                        .filter(|&c| c > start)
+                        .unwrap_or(end)
+                }
+            };
+            out.push(start..cut);
+            start = cut;
+            last_safe = None;
+            last_line = None;
+        }
+        // The state the next line starts in.
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        if comment {
+            comment = !line.contains("-->");
+        } else if indent < 4 && (body.starts_with("```") || body.starts_with("~~~")) {
+            let c = body.as_bytes()[0];
+            fence = match fence {
+                None => Some(c),
+                Some(f) if f == c => None,
+                other => other,
+            };
+        } else if fence.is_none()
+            && let Some(p) = line.find("<!--")
+        {
+            comment = !line[p..].contains("-->");
+        }
+        prev_blank = line.trim().is_empty();
+        ls = le;
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(start..text.len());
+    }
+    out
 }
 
 /// The state of one walk over the event stream.
@@ -949,6 +1040,57 @@ mod tests {
             "\u{FEFF}é&#xZZ; &;\\",
         ] {
             let _ = extract(src);
+        }
+    }
+
+    /// Sections cover the file in order, a small file is one section, and a cut never falls
+    /// inside a fenced code block or a comment when a safe line comes before the mark.
+    #[test]
+    fn large_files_are_parsed_in_sections_cut_at_safe_lines() {
+        assert_eq!(sections("A page.\n"), vec![0..8]);
+        let para = "A calm paragraph about our clinic and its opening hours.\n\n";
+        let fence = format!("```\n{}```\n\n", "code line\n\n".repeat(20_000));
+        let comment = format!("<!-- a note\n\n{}-->\n\n", "more\n\n".repeat(20_000));
+        let text = format!(
+            "{}{fence}{}{comment}{}",
+            para.repeat(4_000),
+            para.repeat(4_000),
+            para.repeat(4_000)
+        );
+        let got = sections(&text);
+        assert!(got.len() > 2, "{}", got.len());
+        assert_eq!(got.first().map(|r| r.start), Some(0));
+        assert_eq!(got.last().map(|r| r.end), Some(text.len()));
+        // Strictly inside: a cut right before either is a good one.
+        let fence_at = text.find("```").unwrap() + 1..text.rfind("```").unwrap();
+        let comment_at = text.find("<!--").unwrap() + 1..text.find("-->").unwrap();
+        for w in got.windows(2) {
+            let cut = w[0].end;
+            assert_eq!(cut, w[1].start);
+            assert!(w[0].len() <= SECTION_BYTES);
+            // Each cut is at a line start after a blank line.
+            assert!(text[..cut].ends_with("\n\n"), "cut at {cut}");
+            // Both fit in a section: neither is cut.
+            assert!(
+                !fence_at.contains(&cut) && !comment_at.contains(&cut),
+                "cut at {cut}"
+            );
+        }
+        // The prose reads the same as when parsed whole, paragraph for paragraph.
+        let words = |t: &str| {
+            extract(t)
+                .blocks
+                .iter()
+                .filter(|b| b.text.starts_with("A calm"))
+                .count()
+        };
+        assert_eq!(words(&text), 12_000);
+        // One giant paragraph on one line is cut after spaces.
+        let line = "calm words here ".repeat(40_000);
+        let got = sections(&line);
+        assert!(got.len() >= 2);
+        for w in got.windows(2) {
+            assert!(line[..w[0].end].ends_with(' '));
         }
     }
 }

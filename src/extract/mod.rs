@@ -90,7 +90,7 @@ pub(crate) const TEXT_PIECE: usize = 64 * 1024;
 
 /// `text` in pieces of about [`TEXT_PIECE`] bytes, cut on character boundaries, each with its
 /// offset in `text`.
-fn in_pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn in_pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut at = 0;
     std::iter::from_fn(move || {
         if at >= text.len() {

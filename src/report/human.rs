@@ -16,7 +16,7 @@
 //! codespan has no "info" severity: info findings render as `note[…]`. It has no suggestion
 //! rendering either, so a replacement is one more `help:` line.
 
-use super::{FindingText, MetaFinding, Report, suggestion_in, summary};
+use super::{FindingText, MetaFinding, Report, escape, suggestion_in, summary};
 use crate::check::Finding;
 use crate::extract::Format;
 use crate::rules::{Rule, RuleSet, RulesetError, RulesetSource, Severity};
@@ -73,26 +73,32 @@ pub fn diagnostic(
     let rule = &rules.rules[finding.rule];
     let words = FindingText::new(rules, finding, text);
     let mut notes = Vec::new();
+    // Rendered text can quote the page (a treatment's name, the sentence a fix makes): its
+    // control characters are escaped like the source lines'.
+    let esc = |s: &str| escape::escape(s).into_owned();
     if !words.help.is_empty() {
-        notes.push(format!("help: {}", words.help.trim_end()));
+        notes.push(format!("help: {}", esc(words.help.trim_end())));
     }
     if let Some(s) = suggestion_in(rule, format, text, &finding.span) {
         // A fix that would not read well on its own is shown as the sentence it would make.
         match s.sentence {
             Some(sentence) if s.applicability != "safe" => {
-                notes.push(format!("help: consider rewriting as \"{sentence}\""));
+                notes.push(format!(
+                    "help: consider rewriting as \"{}\"",
+                    esc(&sentence)
+                ));
             }
-            _ => notes.push(format!("help: replace with `{}`", s.replacement)),
+            _ => notes.push(format!("help: replace with `{}`", esc(&s.replacement))),
         }
     }
     if !words.note.is_empty() {
-        notes.push(format!("note: {}", words.note.trim_end()));
+        notes.push(format!("note: {}", esc(words.note.trim_end())));
     }
     Diagnostic::new(severity(rule.severity))
         .with_code(rule.id.clone())
-        .with_message(words.message.into_owned())
+        .with_message(esc(&words.message))
         .with_labels(vec![
-            Label::primary((), finding.span.clone()).with_message(words.label.into_owned()),
+            Label::primary((), finding.span.clone()).with_message(esc(&words.label)),
         ])
         .with_notes(notes)
 }
@@ -102,7 +108,7 @@ pub fn diagnostic(
 pub fn meta_diagnostic(m: &MetaFinding) -> Diagnostic<()> {
     Diagnostic::new(severity(m.rule.severity()))
         .with_code(m.rule.id())
-        .with_message(m.message.clone())
+        .with_message(escape::escape(&m.message).into_owned())
         .with_labels(vec![
             Label::primary((), m.span.clone()).with_message(m.rule.label()),
         ])
@@ -146,7 +152,8 @@ pub fn emit_config_errors(
 pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<()> {
     let config = config();
     for file in &report.files {
-        let src = SimpleFile::new(file.source.name.as_str(), file.source.text.as_str());
+        let name = escape::escape(&file.source.name);
+        let src = SimpleFile::new(name.as_ref(), file.source.text.as_str());
         let mut diags: Vec<(usize, Diagnostic<()>)> = Vec::new();
         for f in &file.findings {
             let mut d = diagnostic(report.rules, f, &file.source.text, file.source.format);
@@ -162,7 +169,7 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
             // A Word document's lines are paragraphs: its locations read `draft.docx:¶12:34`.
             let mut buf = Vec::new();
             let out: &mut dyn Write = if docx { &mut buf } else { &mut *w };
-            match excerpt(&file.source.name, &file.source.text, &index, d) {
+            match excerpt(&name, &file.source.text, &index, d) {
                 Some((ex, d)) => {
                     styled(out, color, |s| {
                         term::emit_to_write_style(s, &config, &ex, &d)
@@ -173,7 +180,7 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
                 })?,
             }
             if docx {
-                w.write_all(&paragraph_locus(&buf, &file.source.name))?;
+                w.write_all(&paragraph_locus(&buf, &name))?;
             }
         }
     }
@@ -200,8 +207,8 @@ const MAX_LINE: usize = 400;
 /// Bytes of context either side of a finding in such a window.
 const WINDOW_CONTEXT: usize = 120;
 
-/// One long source line, cut down to a window around a finding, that still reports the real
-/// line and column numbers.
+/// One source line as printed: a long one cut down to a window around a finding, control
+/// characters escaped (see [`escape`]), still reporting the real line and column numbers.
 struct Excerpt<'a> {
     name: &'a str,
     text: String,
@@ -210,6 +217,8 @@ struct Excerpt<'a> {
     first_column: usize,
     /// Bytes of the leading "…" marker.
     lead: usize,
+    /// The window's text as escaped, for columns.
+    escaped: escape::Escaped,
 }
 
 impl<'a> files::Files<'a> for Excerpt<'a> {
@@ -234,8 +243,8 @@ impl<'a> files::Files<'a> for Excerpt<'a> {
     }
 
     fn column_number(&'a self, (): (), _line: usize, byte: usize) -> Result<usize, files::Error> {
-        let byte = byte.clamp(self.lead, self.text.len());
-        Ok(self.first_column + self.text[self.lead..byte].chars().count())
+        let byte = byte.clamp(self.lead, self.lead + self.escaped.text.len());
+        Ok(self.first_column + self.escaped.chars_before(byte - self.lead))
     }
 
     fn line_range(&'a self, (): (), line: usize) -> Result<std::ops::Range<usize>, files::Error> {
@@ -250,8 +259,8 @@ impl<'a> files::Files<'a> for Excerpt<'a> {
     }
 }
 
-/// A windowed excerpt and the diagnostic re-pointed into it, when the diagnostic's line is too
-/// long to print whole.
+/// A windowed, escaped excerpt and the diagnostic re-pointed into it, when the diagnostic's line
+/// is too long to print whole or holds a control character.
 fn excerpt<'a>(
     name: &'a str,
     text: &str,
@@ -260,8 +269,10 @@ fn excerpt<'a>(
 ) -> Option<(Excerpt<'a>, Diagnostic<()>)> {
     let span = d.labels.first()?.range.clone();
     let at = index.line_col(text, span.start);
+    // Without a CRLF line's `\r`: that is its line ending, not a control character to show.
     let line = index.line_range(text, at.line - 1);
-    if line.len() <= MAX_LINE {
+    let long = line.len() > MAX_LINE;
+    if !long && !text[line.clone()].chars().any(escape::is_unsafe) {
         return None;
     }
     let floor = |mut i: usize| {
@@ -276,22 +287,29 @@ fn excerpt<'a>(
         }
         i
     };
-    let start = floor(span.start.saturating_sub(WINDOW_CONTEXT).max(line.start));
-    let end = ceil(
-        (span.end.max(span.start) + WINDOW_CONTEXT)
-            .min(line.end)
-            .max(start),
-    );
+    let (start, end) = if long {
+        let start = floor(span.start.saturating_sub(WINDOW_CONTEXT).max(line.start));
+        let end = ceil(
+            (span.end.max(span.start) + WINDOW_CONTEXT)
+                .min(line.end)
+                .max(start),
+        );
+        (start, end)
+    } else {
+        (line.start, line.end)
+    };
     let lead = if start > line.start { "\u{2026}" } else { "" };
     let trail = if end < line.end { "\u{2026}" } else { "" };
+    let escaped = escape::Escaped::new(&text[start..end]);
     let excerpt = Excerpt {
         name,
-        text: format!("{lead}{}{trail}", &text[start..end]),
+        text: format!("{lead}{}{trail}", escaped.text),
         line_number: at.line,
         first_column: index.line_col(text, start).column,
         lead: lead.len(),
+        escaped,
     };
-    let shift = |i: usize| (i.clamp(start, end) - start) + lead.len();
+    let shift = |i: usize| excerpt.escaped.to_escaped(i.clamp(start, end) - start) + lead.len();
     let mut d = d.clone();
     for label in &mut d.labels {
         label.range = shift(label.range.start)..shift(label.range.end);

@@ -6,6 +6,7 @@
 //! deterministic whatever order the parallel checker finished in.
 
 pub mod concise;
+pub mod escape;
 pub mod github;
 pub mod html;
 pub mod human;

@@ -8,6 +8,9 @@
 //!   `include_str!`, so it works offline and no request ever touches the file system.
 //! - `POST /api/lint` with `{"text": "...", "format": "text|markdown|html|docx"}`: the diagnostics of
 //!   `check --format json`, built by the same code ([`crate::report::json`]), with path `<input>`.
+//!   Past [`MAX_DIAGNOSTICS`] the answer is `{"diagnostics": [...first ones...], "truncated":
+//!   {"shown": N, "total": M}}` instead of the bare array, so a client cannot mistake a cut list
+//!   for a whole one.
 //! - `GET /api/rules`: the loaded rules, as `rules --format json` prints them.
 //! - `POST /api/document` with a .docx as the body: `{"text": "..."}`, its paragraphs one per line
 //!   as `check` reads them (lint that text with `"format": "docx"`).
@@ -16,39 +19,65 @@
 //!   tracked changes).
 //! - `POST /api/report` with `{"text", "format"}`: the HTML review report of `check --format html`.
 //!
-//! **Why httparse and std::net, not tiny_http or axum.** The server answers one person's browser
-//! on loopback; a request is a few milliseconds of CPU-bound linting with nothing to wait on, so
-//! a synchronous thread per connection is enough, and an async runtime (axum on tokio) would
-//! multiply the dependency tree of a default build for robustness under load this tool never
-//! sees. tiny_http was the first choice, but 0.12 (the latest) aborts the whole process on one
-//! request that declares a huge `Content-Length` it does not read: dropping the request drains
-//! the rest of the body into a buffer of the declared size, and that allocation fails. The
-//! server we need is small enough to own: httparse (hyper's request parser: no dependencies,
-//! fuzzed) parses the head, and this module decides every limit before reading anything:
-//! a 16 KiB head, a 1 MiB body (16 MiB for a Word document), 10 s to send or receive, 64 connections at once, one request
-//! per connection (`Connection: close`). A chunked body gets 411 (`fetch` always sends a
-//! length).
+//! **Why hyper on tokio (issue 21).** The first server was httparse plus a thread per connection,
+//! on the grounds that one reviewer's browser never loads it. Hostile clients do: 200 connections
+//! sending a header byte a second held all 64 threads, the 10 s timeout was per read rather than
+//! per request, and over the limit the server answered without reading, so clients saw resets.
+//! hyper (the HTTP implementation under axum, reqwest and most of the Rust ecosystem; fuzzed,
+//! strict about framing: it refuses `Content-Length: +27` and conflicting lengths) parses and
+//! frames; tokio makes a waiting connection a small task rather than a thread, so slow clients
+//! cost kilobytes, not slots. The limits are tokio's own primitives rather than tower-http layers:
+//! each is a few lines here ([`tokio::time::timeout`] around the whole connection, a
+//! [`tokio::sync::Semaphore`] per bound, [`http_body_util::Limited`] for the body), and tower
+//! would add a service stack for three layers. The bounds, all in constants below:
 //!
-//! **Limits and hardening.** Bodies over [`BODY_LIMIT`] get 413 (judged by the declared
+//! - **a deadline per request** ([`REQUEST_DEADLINE`], 10 s for head, body, linting and reply
+//!   together; hyper's `header_read_timeout` closes a connection whose head is not complete in
+//!   time), so one byte every 9 s cannot keep a connection;
+//! - **connections** ([`MAX_CONNECTIONS`]): past it the server stops accepting and new clients wait
+//!   in the kernel's queue; a finished connection frees its slot when its task ends;
+//! - **requests being linted or waiting to be**, counted in bytes ([`IN_FLIGHT_BYTES`]: the
+//!   declared body plus [`REQUEST_OVERHEAD`], and the annotated copy's size for
+//!   `/api/annotate`): past it a `POST` gets 503 with
+//!   `Retry-After` after its head is read; the rest of the body is drained (bounded) before the
+//!   socket closes, so the client reads the answer instead of a reset. The linting itself runs on
+//!   at most as many threads as there are cores;
+//! - **sizes**: a 16 KiB request head (hyper's read buffer), a [`BODY_LIMIT`] body (a
+//!   [`DOCUMENT_LIMIT`] Word document for `/api/document` and `/api/annotate`), at most
+//!   [`MAX_DIAGNOSTICS`] diagnostics in an answer (a 1 MiB draft dense with claims made a 30 MiB
+//!   answer), so the server's memory is bounded by the admitted bytes and the answers;
+//! - **who may ask**: on loopback, the `Host` header must be `localhost` or an IP address with the
+//!   bound port (a DNS-rebinding page reaches the server under its own name, and is refused with
+//!   403; shared with `--host`, any name is accepted, as anyone on the network may ask), and a
+//!   request whose `Origin` is not this server's (or whose `Sec-Fetch-Site` is `cross-site`) is
+//!   refused with 403, so another web page cannot make a reviewer's browser use the API.
+//!
+//! **Other hardening.** Bodies over their route's limit get 413 (judged by the declared
 //! `Content-Length`, before reading any of it); malformed JSON gets 400; both with a JSON
-//! `{"error": ...}`. Every response carries a Content-Security-Policy
-//! that allows only this origin's own script, style and fetches: no inline script, no plugins, no
-//! framing, no form posts. The page itself builds the DOM with `textContent` only, so pasted
-//! markup is shown, never run (the end-to-end test in `e2e/` checks it). The server binds to
-//! loopback unless `--host` says otherwise.
+//! `{"error": ...}`. Requests hyper cannot parse get its bare 400 or 431. Every response carries a
+//! Content-Security-Policy that allows only this origin's own script, style and fetches: no inline
+//! script, no plugins, no framing, no form posts. The page itself builds the DOM with
+//! `textContent` only, so pasted markup is shown, never run (the end-to-end test in `e2e/` checks
+//! it). The server binds to loopback unless `--host` says otherwise.
 
 use crate::check;
 use crate::extract::Format;
 use crate::report::{FileReport, Report, json};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Deserialize;
-use std::fmt::Write as _;
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::convert::Infallible;
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Largest request body accepted (1 MiB); a 50 KB draft is a long web page.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -110,9 +139,18 @@ const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessing
 #[derive(Debug)]
 struct State {
     rules: RuleSet,
-    rules_json: Vec<u8>,
-    /// Connections being served now.
-    connections: AtomicUsize,
+    rules_json: Bytes,
+    /// The bound address: its port is the one a `Host` header must name.
+    addr: SocketAddr,
+    /// Kibibytes of lint requests admitted (reading their body, waiting to be linted, being
+    /// linted or answered): [`IN_FLIGHT_BYTES`].
+    in_flight: Arc<Semaphore>,
+    /// Lint requests running on a core.
+    cores: Arc<Semaphore>,
+    /// Most diagnostics in one answer.
+    diagnostics: usize,
+    /// Longest wait for a core before a request is answered 503: half the deadline.
+    queue_wait: Duration,
 }
 
 /// A response before it is written: status, content type, body, and an `Allow` header for 405.
@@ -120,20 +158,23 @@ struct State {
 struct Reply {
     status: u16,
     content_type: &'static str,
-    body: Vec<u8>,
+    body: Bytes,
     allow: Option<&'static str>,
     /// Milliseconds spent linting, sent as `Server-Timing`.
     lint_ms: Option<f64>,
+    /// Sent as `Retry-After` with a 503.
+    retry_after: Option<&'static str>,
 }
 
 impl Reply {
-    fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+    fn ok(content_type: &'static str, body: impl Into<Bytes>) -> Self {
         Self {
             status: 200,
             content_type,
             body: body.into(),
             allow: None,
             lint_ms: None,
+            retry_after: None,
         }
     }
 
@@ -142,9 +183,10 @@ impl Reply {
         Self {
             status,
             content_type: JSON,
-            body: body.into_bytes(),
+            body: body.into(),
             allow: None,
             lint_ms: None,
+            retry_after: None,
         }
     }
 
@@ -156,12 +198,71 @@ impl Reply {
     }
 }
 
+/// Largest number of diagnostics in one answer of `/api/lint`; past it the answer says it was cut.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
+/// Most connections open at once; past it the server stops accepting until one ends.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// Bytes of `POST` requests admitted at once (64 MiB): each counts its declared body
+/// plus [`REQUEST_OVERHEAD`] for what its answer and bookkeeping hold. Past it a request gets 503
+/// with `Retry-After`. Two hundred 50 KB drafts fit; sixty 1 MiB ones nearly do.
+pub const IN_FLIGHT_BYTES: usize = 64 << 20;
+
+/// What one admitted request counts on top of its body: its share of the answer (capped by
+/// [`MAX_DIAGNOSTICS`]) and of the connection's buffers.
+pub const REQUEST_OVERHEAD: usize = 64 << 10;
+
+/// Connections waiting to be accepted that the kernel keeps (the listen backlog): a burst of
+/// clients queues rather than having its connection attempts dropped and retried a second later.
+const BACKLOG: i32 = 1024;
+
+/// Time a connection has for its whole request and the reply: head, body, linting, writing.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Largest request head (request line and headers): hyper's read buffer.
+const HEAD_LIMIT: usize = 16 * 1024;
+
+/// After the reply, how long and how much of an unread body is drained before closing, so that
+/// the client is not reset while it still sends (and loses the reply).
+const LINGER_TIME: Duration = Duration::from_secs(2);
+const LINGER_BYTES: u64 = 4 * BODY_LIMIT as u64;
+
+/// Seconds a client refused with 503 is asked to wait.
+const RETRY_AFTER: &str = "1";
+
+/// The server's bounds; [`Limits::default`] is what `claimlint serve` uses. Tests shrink them to
+/// reach each bound with a handful of requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections open at once ([`MAX_CONNECTIONS`]).
+    pub connections: usize,
+    /// Bytes of `POST` requests admitted at once ([`IN_FLIGHT_BYTES`]).
+    pub in_flight_bytes: usize,
+    /// Diagnostics in one answer ([`MAX_DIAGNOSTICS`]).
+    pub diagnostics: usize,
+    /// Time for a whole request and its reply ([`REQUEST_DEADLINE`]).
+    pub deadline: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            connections: MAX_CONNECTIONS,
+            in_flight_bytes: IN_FLIGHT_BYTES,
+            diagnostics: MAX_DIAGNOSTICS,
+            deadline: REQUEST_DEADLINE,
+        }
+    }
+}
+
 /// A bound server, not yet answering.
 #[derive(Debug)]
 pub struct Server {
     listener: TcpListener,
     addr: SocketAddr,
     state: Arc<State>,
+    limits: Limits,
 }
 
 impl Server {
@@ -170,20 +271,39 @@ impl Server {
     /// # Errors
     /// The address does not resolve or cannot be bound (in use, not permitted).
     pub fn bind(rules: RuleSet, addr: impl ToSocketAddrs) -> io::Result<Self> {
-        let listener = TcpListener::bind(addr)?;
+        let listener = listen(addr)?;
         let addr = listener.local_addr()?;
         let all: Vec<_> = rules.rules.iter().collect();
         let mut rules_json = Vec::new();
         json::rules(&mut rules_json, &all)?;
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        let limits = Limits::default();
         Ok(Self {
             listener,
             addr,
             state: Arc::new(State {
                 rules,
-                rules_json,
-                connections: AtomicUsize::new(0),
+                rules_json: rules_json.into(),
+                addr,
+                in_flight: Arc::new(Semaphore::new(limits.in_flight_bytes >> 10)),
+                cores: Arc::new(Semaphore::new(cores)),
+                diagnostics: limits.diagnostics,
+                queue_wait: limits.deadline / 2,
             }),
+            limits,
         })
+    }
+
+    /// The same server with other bounds.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        if let Some(state) = Arc::get_mut(&mut self.state) {
+            state.in_flight = Arc::new(Semaphore::new(limits.in_flight_bytes >> 10));
+            state.diagnostics = limits.diagnostics;
+            state.queue_wait = limits.deadline / 2;
+        }
+        self.limits = limits;
+        self
     }
 
     /// The address actually bound.
@@ -198,186 +318,149 @@ impl Server {
         format!("http://{}/", self.addr)
     }
 
-    /// Answers connections until the process ends, each on its own thread.
+    /// Answers connections until the process ends, on a tokio runtime of its own.
     ///
     /// # Errors
-    /// Never in practice: a failed `accept` (out of file descriptors, say) is retried.
+    /// The runtime cannot start, or the listener cannot be handed to it.
     pub fn run(self) -> io::Result<()> {
-        for stream in self.listener.incoming() {
-            let Ok(stream) = stream else {
-                // EMFILE and friends: back off instead of spinning.
-                std::thread::sleep(Duration::from_millis(50));
-                continue;
-            };
-            let state = Arc::clone(&self.state);
-            if state.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-                state.connections.fetch_sub(1, Ordering::SeqCst);
-                let mut stream = stream;
-                let _ = write_reply(
-                    &mut stream,
-                    false,
-                    &Reply::error(503, "too many connections; try again"),
-                );
-                continue;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .max_blocking_threads(self.state.cores.available_permits() + 2)
+            .enable_all()
+            .build()?;
+        runtime.block_on(async move {
+            self.listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(self.listener)?;
+            let slots = Arc::new(Semaphore::new(self.limits.connections));
+            let deadline = self.limits.deadline;
+            loop {
+                // Waiting for a slot before accepting leaves new clients in the kernel's queue
+                // rather than refusing them.
+                let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+                    return Ok(());
+                };
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        // EMFILE and friends: back off instead of spinning.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let state = Arc::clone(&self.state);
+                tokio::spawn(async move {
+                    serve_connection(state, stream, deadline).await;
+                    drop(slot);
+                });
             }
-            std::thread::spawn(move || {
-                // A panic ends this connection only.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    serve_connection(&state, stream);
-                }));
-                state.connections.fetch_sub(1, Ordering::SeqCst);
-            });
-        }
-        Ok(())
+        })
     }
 }
 
-/// Most connections served at once; more get 503. The page makes one request at a time.
-const MAX_CONNECTIONS: usize = 64;
-
-/// Largest request head (request line and headers).
-const HEAD_LIMIT: usize = 16 * 1024;
-
-/// How long a client may take to send a request or read a reply.
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Binds the first address `addr` resolves to that can be bound, with a [`BACKLOG`]-deep queue
+/// (std's `TcpListener::bind` asks for 128, which a burst of clients overflows). socket2 is the
+/// socket layer under tokio and std-compatible: it hands back a std listener.
+fn listen(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to bind");
+    for a in addr.to_socket_addrs()? {
+        let socket =
+            socket2::Socket::new(socket2::Domain::for_address(a), socket2::Type::STREAM, None)?;
+        // As std does: a restarted server can bind while old connections linger in TIME_WAIT.
+        socket.set_reuse_address(true)?;
+        match socket.bind(&a.into()).and_then(|()| socket.listen(BACKLOG)) {
+            Ok(()) => return Ok(socket.into()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
 
 /// One request on one connection, answered with `Connection: close`: the page makes a request
-/// every few hundred milliseconds at most, so keep-alive would buy nothing on loopback.
-fn serve_connection(state: &State, mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+/// every few hundred milliseconds at most, so keep-alive would buy nothing on loopback, and one
+/// request per connection makes the connection's deadline the request's.
+async fn serve_connection(state: Arc<State>, stream: tokio::net::TcpStream, deadline: Duration) {
     let _ = stream.set_nodelay(true);
-    let (reply, head) = match read_request(&mut stream) {
-        Ok(req) => {
-            let head = req.method == "HEAD";
-            (route(state, &req.method, &req.path, req.body), head)
-        }
-        Err(Some(reply)) => (reply, false),
-        // The client went away or timed out: nobody to answer.
-        Err(None) => return,
+    // A second handle on the socket, for the lingering close below: hyper consumes its handle,
+    // and on a request it refuses itself (a bad head) it gives nothing back.
+    let Some((stream, linger)) = duplicate(stream) else {
+        return;
     };
-    if write_reply(&mut stream, head, &reply).is_ok() {
-        // Closing a socket with unread input resets the connection, and the client may then lose
-        // the reply (a 413 sent before the body was read). Stop sending, then let the client
-        // finish its body and close, within bounds.
-        let _ = stream.shutdown(Shutdown::Write);
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-        let _ = io::copy(&mut (&stream).take(4 * BODY_LIMIT as u64), &mut io::sink());
+    // An admission permit taken by the handler lives until the reply is written, so the reply
+    // still counts against `IN_FLIGHT_BYTES`.
+    let held: Arc<Mutex<Option<OwnedSemaphorePermit>>> = Arc::default();
+    let svc = {
+        let held = Arc::clone(&held);
+        hyper::service::service_fn(move |req| {
+            let state = Arc::clone(&state);
+            let held = Arc::clone(&held);
+            async move { Ok::<_, Infallible>(handle(&state, req, &held).await) }
+        })
+    };
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(deadline)
+        .keep_alive(false)
+        .max_buf_size(HEAD_LIMIT)
+        .serve_connection(TokioIo::new(stream), svc)
+        .without_shutdown();
+    // Past the deadline the connection is dropped whatever it was doing: nobody left to answer.
+    let _ = tokio::time::timeout(deadline, conn).await;
+    // The reply is written (or abandoned): the request no longer counts while the socket lingers.
+    if let Ok(mut h) = held.lock() {
+        h.take();
     }
+    linger_and_close(linger).await;
 }
 
-/// A parsed request: what routing needs.
-struct ParsedRequest {
-    method: String,
-    path: String,
-    body: Body,
+/// Two tokio handles on one socket (a duplicated descriptor).
+fn duplicate(
+    stream: tokio::net::TcpStream,
+) -> Option<(tokio::net::TcpStream, tokio::net::TcpStream)> {
+    let std = stream.into_std().ok()?;
+    let other = std.try_clone().ok()?;
+    Some((
+        tokio::net::TcpStream::from_std(std).ok()?,
+        tokio::net::TcpStream::from_std(other).ok()?,
+    ))
 }
 
-/// Reads the request head and, for the one route that takes a body, the body. `Err(Some(reply))`
-/// is a request to refuse; `Err(None)` a connection to drop.
-fn read_request(stream: &mut TcpStream) -> Result<ParsedRequest, Option<Reply>> {
-    let mut buf = Vec::with_capacity(2048);
-    let mut chunk = [0u8; 4096];
-    let (head_len, method, path, content_length, chunked, expect_continue) = loop {
-        let n = stream.read(&mut chunk).map_err(|_| None)?;
-        if n == 0 {
-            return Err(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut req = httparse::Request::new(&mut headers);
-        match req.parse(&buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let mut content_length: Option<usize> = None;
-                let mut chunked = false;
-                let mut expect_continue = false;
-                for h in req.headers.iter() {
-                    if h.name.eq_ignore_ascii_case("content-length") {
-                        let n = std::str::from_utf8(h.value)
-                            .ok()
-                            .and_then(|v| v.trim().parse().ok())
-                            .ok_or_else(|| Some(Reply::error(400, "invalid Content-Length")))?;
-                        if content_length.is_some_and(|c| c != n) {
-                            return Err(Some(Reply::error(400, "conflicting Content-Length")));
-                        }
-                        content_length = Some(n);
-                    } else if h.name.eq_ignore_ascii_case("transfer-encoding") {
-                        chunked = true;
-                    } else if h.name.eq_ignore_ascii_case("expect") {
-                        expect_continue = h.value.eq_ignore_ascii_case(b"100-continue");
-                    }
-                }
-                let method = req.method.unwrap_or_default().to_string();
-                let path = req.path.unwrap_or("/");
-                let path = path.split(['?', '#']).next().unwrap_or("/").to_string();
-                break (len, method, path, content_length, chunked, expect_continue);
+/// Closing a socket with unread input resets the connection, and the client may then lose the
+/// reply (a 413 or 503 sent before the body was read). Stop sending, then let the client finish
+/// its body and close, within [`LINGER_TIME`] and [`LINGER_BYTES`].
+async fn linger_and_close(mut stream: tokio::net::TcpStream) {
+    let _ = stream.shutdown().await;
+    let drain = async {
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut left = LINGER_BYTES;
+        while left > 0 {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left = left.saturating_sub(n as u64),
             }
-            Ok(httparse::Status::Partial) if buf.len() < HEAD_LIMIT => {}
-            Ok(httparse::Status::Partial) => {
-                return Err(Some(Reply::error(431, "request head is too large")));
-            }
-            Err(httparse::Error::TooManyHeaders) => {
-                return Err(Some(Reply::error(431, "too many request headers")));
-            }
-            Err(e) => return Err(Some(Reply::error(400, &format!("bad request: {e}")))),
         }
     };
-    let limit = match path.as_str() {
-        "/api/lint" | "/api/report" => BODY_LIMIT,
-        "/api/document" | "/api/annotate" => DOCUMENT_LIMIT,
-        _ => 0,
-    };
-    if !(method == "POST" && limit > 0) {
-        return Ok(ParsedRequest {
-            method,
-            path,
-            body: Body::NotRead,
-        });
+    let _ = tokio::time::timeout(LINGER_TIME, drain).await;
+}
+
+/// Routes one request and builds its response.
+async fn handle(
+    state: &Arc<State>,
+    req: Request<Incoming>,
+    held: &Mutex<Option<OwnedSemaphorePermit>>,
+) -> Response<Full<Bytes>> {
+    to_response(route(state, req, held).await)
+}
+
+async fn route(
+    state: &Arc<State>,
+    req: Request<Incoming>,
+    held: &Mutex<Option<OwnedSemaphorePermit>>,
+) -> Reply {
+    if let Err(reply) = check_host_and_origin(req.headers(), state.addr) {
+        return reply;
     }
-    let body = match (content_length, chunked) {
-        (_, true) => {
-            // The page's `fetch` always sends a length; a chunked body is refused unread.
-            return Err(Some(Reply::error(
-                411,
-                "send the body with a Content-Length, not chunked",
-            )));
-        }
-        (None, false) => Body::Read(Vec::new()),
-        (Some(n), false) if n > limit => Body::TooLarge,
-        (Some(n), false) => {
-            if expect_continue {
-                stream
-                    .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-                    .map_err(|_| None)?;
-            }
-            let mut body = buf.split_off(head_len);
-            body.truncate(n);
-            if body.len() < n {
-                let missing = (n - body.len()) as u64;
-                stream
-                    .take(missing)
-                    .read_to_end(&mut body)
-                    .map_err(|_| None)?;
-                if body.len() < n {
-                    return Err(None);
-                }
-            }
-            Body::Read(body)
-        }
-    };
-    Ok(ParsedRequest { method, path, body })
-}
-
-/// A request body, read only for the route that takes one.
-#[derive(Debug)]
-enum Body {
-    NotRead,
-    Read(Vec<u8>),
-    TooLarge,
-}
-
-fn route(state: &State, method: &str, path: &str, body: Body) -> Reply {
-    let get = matches!(method, "GET" | "HEAD");
+    let get = matches!(*req.method(), Method::GET | Method::HEAD);
+    let path = req.uri().path();
     match path {
         "/" | "/index.html" if get => Reply::ok("text/html; charset=utf-8", PAGE_HTML),
         "/page.css" if get => Reply::ok("text/css; charset=utf-8", PAGE_CSS),
@@ -387,31 +470,202 @@ fn route(state: &State, method: &str, path: &str, body: Body) -> Reply {
         "/" | "/index.html" | "/page.css" | "/page.js" | "/favicon.svg" | "/api/rules" => {
             Reply::method_not_allowed("GET, HEAD")
         }
-        "/api/lint" | "/api/report" | "/api/document" | "/api/annotate" => match body {
-            Body::Read(body) => match path {
-                "/api/lint" => lint(&state.rules, &body),
-                "/api/report" => report(&state.rules, &body),
-                "/api/document" => document(&body),
-                _ => annotate(&state.rules, &body),
-            },
-            Body::TooLarge if path.starts_with("/api/lint") || path == "/api/report" => {
-                Reply::error(
-                    413,
-                    &format!("request body is larger than {BODY_LIMIT} bytes (1 MiB)"),
-                )
+        "/api/lint" | "/api/report" | "/api/document" | "/api/annotate" => {
+            match (Post::from_path(path), req.method() == Method::POST) {
+                (Some(kind), true) => post_request(state, req, held, kind).await,
+                _ => Reply::method_not_allowed("POST"),
             }
-            Body::TooLarge => Reply::error(
-                413,
-                &format!("document is larger than {DOCUMENT_LIMIT} bytes (16 MiB)"),
-            ),
-            Body::NotRead => Reply::method_not_allowed("POST"),
-        },
+        }
         _ => Reply::error(404, "not found"),
     }
 }
 
-/// `POST /api/lint`: the request body → the JSON diagnostics of `check --format json`.
-fn lint(rules: &RuleSet, body: &[u8]) -> Reply {
+/// Refuses requests that name another host (DNS rebinding: a page on `evil.example` whose name
+/// now resolves to 127.0.0.1 reaches us with `Host: evil.example`) or come from another origin
+/// (any web page can make the reviewer's browser post to loopback; the browser says who asked).
+fn check_host_and_origin(headers: &HeaderMap, addr: SocketAddr) -> Result<(), Reply> {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return Err(Reply::error(400, "missing Host header"));
+    };
+    // Bound to loopback (the default), only loopback names reach us honestly. Shared with the
+    // network (`--host`), reviewers may use the machine's name: the Origin check still applies.
+    if addr.ip().is_loopback() && !host_allowed(host, addr.port()) {
+        return Err(Reply::error(
+            403,
+            &format!(
+                "Host `{}` is not this server; open http://localhost:{}/",
+                host.escape_debug(),
+                addr.port()
+            ),
+        ));
+    }
+    if let Some(site) = headers.get("sec-fetch-site")
+        && site.as_bytes().eq_ignore_ascii_case(b"cross-site")
+    {
+        return Err(Reply::error(403, "cross-site requests are refused"));
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let same = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(|o| o.eq_ignore_ascii_case(host));
+        if !same {
+            return Err(Reply::error(
+                403,
+                "cross-origin requests are refused: use the page this server serves",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a `Host` header names this server: `localhost` or an IP address literal, with the
+/// bound port if it names one. A name other than `localhost` is refused: DNS rebinding needs one.
+fn host_allowed(host: &str, port: u16) -> bool {
+    let (name, host_port) = if let Some(rest) = host.strip_prefix('[') {
+        // `[::1]` or `[::1]:7878`.
+        let Some((ip, after)) = rest.split_once(']') else {
+            return false;
+        };
+        match after.strip_prefix(':') {
+            Some(p) => (ip, Some(p)),
+            None if after.is_empty() => (ip, None),
+            None => return false,
+        }
+    } else {
+        match host.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        }
+    };
+    // Without a port the name alone decides: DNS rebinding needs a name, and clients other
+    // than browsers often leave the port out.
+    let port_ok = host_port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p == port));
+    let name_ok = name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok();
+    port_ok && name_ok
+}
+
+/// The routes that take a body: each has its own size bound and handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Post {
+    /// `/api/lint`: `{"text", "format"}` → diagnostics.
+    Lint,
+    /// `/api/report`: `{"text", "format"}` → the HTML review.
+    Report,
+    /// `/api/document`: a .docx → its text.
+    Document,
+    /// `/api/annotate`: a .docx → the annotated .docx.
+    Annotate,
+}
+
+impl Post {
+    fn from_path(path: &str) -> Option<Self> {
+        match path {
+            "/api/lint" => Some(Self::Lint),
+            "/api/report" => Some(Self::Report),
+            "/api/document" => Some(Self::Document),
+            "/api/annotate" => Some(Self::Annotate),
+            _ => None,
+        }
+    }
+
+    /// Largest body: a draft's text, or a Word document (which may hold photos).
+    fn limit(self) -> usize {
+        match self {
+            Self::Lint | Self::Report => BODY_LIMIT,
+            Self::Document | Self::Annotate => DOCUMENT_LIMIT,
+        }
+    }
+
+    /// Bytes one request counts against [`IN_FLIGHT_BYTES`] for a body of `declared` bytes: the
+    /// body plus [`REQUEST_OVERHEAD`]; an annotated copy is about the document's size again.
+    fn admission(self, declared: usize) -> usize {
+        let answer = if self == Self::Annotate { declared } else { 0 };
+        declared + answer + REQUEST_OVERHEAD
+    }
+
+    fn too_large(self) -> Reply {
+        match self {
+            Self::Lint | Self::Report => Reply::error(
+                413,
+                &format!("request body is larger than {BODY_LIMIT} bytes (1 MiB)"),
+            ),
+            Self::Document | Self::Annotate => Reply::error(
+                413,
+                &format!("document is larger than {DOCUMENT_LIMIT} bytes (16 MiB)"),
+            ),
+        }
+    }
+}
+
+/// A `POST` route: admission, the body within its limit, then the handler on a core.
+async fn post_request(
+    state: &Arc<State>,
+    req: Request<Incoming>,
+    held: &Mutex<Option<OwnedSemaphorePermit>>,
+    kind: Post,
+) -> Reply {
+    let headers = req.headers();
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        // The page's `fetch` always sends a length; a chunked body is refused unread.
+        return Reply::error(411, "send the body with a Content-Length, not chunked");
+    }
+    // hyper has validated the length (digits only, no conflicting values) to frame the body.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    if declared > kind.limit() as u64 {
+        return kind.too_large();
+    }
+    let bytes = kind.admission(usize::try_from(declared).unwrap_or(usize::MAX));
+    let kib = u32::try_from(bytes >> 10).unwrap_or(u32::MAX);
+    let Ok(permit) = Arc::clone(&state.in_flight).try_acquire_many_owned(kib) else {
+        return Reply {
+            retry_after: Some(RETRY_AFTER),
+            ..Reply::error(503, "too many requests at once; try again in a moment")
+        };
+    };
+    if let Ok(mut h) = held.lock() {
+        *h = Some(permit);
+    }
+    let body = match Limited::new(req.into_body(), kind.limit()).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => return kind.too_large(),
+        Err(_) => return Reply::error(400, "the request body could not be read"),
+    };
+    // A request that would wait for a core past half its deadline is told to come back rather
+    // than cut off by the deadline with no answer at all.
+    let wait =
+        tokio::time::timeout(state.queue_wait, Arc::clone(&state.cores).acquire_owned()).await;
+    let Ok(Ok(core)) = wait else {
+        return Reply {
+            retry_after: Some(RETRY_AFTER),
+            ..Reply::error(503, "the server is busy; try again in a moment")
+        };
+    };
+    // Linting is CPU-bound: on a blocking thread, one per core at most, so the runtime's own
+    // threads keep accepting and answering.
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || {
+        let reply = match kind {
+            Post::Lint => lint(&state.rules, &body, state.diagnostics),
+            Post::Report => report(&state.rules, &body, state.diagnostics),
+            Post::Document => document(&body),
+            Post::Annotate => annotate(&state.rules, &body),
+        };
+        drop(core);
+        reply
+    })
+    .await
+    .unwrap_or_else(|_| Reply::error(500, "the check failed"))
+}
+
+/// `POST /api/lint`: the request body → the JSON diagnostics of `check --format json`, cut at
+/// `cap` ([`MAX_DIAGNOSTICS`]).
+fn lint(rules: &RuleSet, body: &[u8], cap: usize) -> Reply {
     let req: LintRequest = match serde_json::from_slice(body) {
         Ok(r) => r,
         Err(e) => {
@@ -425,7 +679,12 @@ fn lint(rules: &RuleSet, body: &[u8]) -> Reply {
     };
     let started = Instant::now();
     let format = Format::from(req.format);
-    let findings = check::check(rules, format, &req.text);
+    let mut findings = check::check(rules, format, &req.text);
+    let total = findings.len();
+    if total > cap {
+        findings.sort_by_key(|f| (f.span.start, f.rule));
+        findings.truncate(cap);
+    }
     let files = if findings.is_empty() {
         Vec::new()
     } else {
@@ -443,8 +702,16 @@ fn lint(rules: &RuleSet, body: &[u8]) -> Reply {
         files_checked: 1,
     };
     let mut out = Vec::new();
+    if total > cap {
+        out.extend_from_slice(b"{\"diagnostics\": ");
+    }
     if let Err(e) = json::emit(&mut out, &report) {
         return Reply::error(500, &format!("cannot build the JSON: {e}"));
+    }
+    if total > cap {
+        out.extend_from_slice(
+            format!(", \"truncated\": {{\"shown\": {cap}, \"total\": {total}}}}}\n").as_bytes(),
+        );
     }
     Reply {
         lint_ms: Some(started.elapsed().as_secs_f64() * 1000.0),
@@ -477,8 +744,9 @@ fn annotate(rules: &RuleSet, body: &[u8]) -> Reply {
     }
 }
 
-/// `POST /api/report`: `{"text", "format"}` → the HTML review of that text.
-fn report(rules: &RuleSet, body: &[u8]) -> Reply {
+/// `POST /api/report`: `{"text", "format"}` → the HTML review of that text, showing at most `cap`
+/// findings (the first ones), as `/api/lint` answers at most that many diagnostics.
+fn report(rules: &RuleSet, body: &[u8], cap: usize) -> Reply {
     let req: LintRequest = match serde_json::from_slice(body) {
         Ok(r) => r,
         Err(e) => {
@@ -491,7 +759,11 @@ fn report(rules: &RuleSet, body: &[u8]) -> Reply {
         }
     };
     let format = Format::from(req.format);
-    let findings = check::check(rules, format, &req.text);
+    let mut findings = check::check(rules, format, &req.text);
+    if findings.len() > cap {
+        findings.sort_by_key(|f| (f.span.start, f.rule));
+        findings.truncate(cap);
+    }
     let files = if findings.is_empty() {
         Vec::new()
     } else {
@@ -515,48 +787,35 @@ fn report(rules: &RuleSet, body: &[u8]) -> Reply {
     }
 }
 
-fn status_text(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        411 => "Length Required",
-        413 => "Content Too Large",
-        431 => "Request Header Fields Too Large",
-        503 => "Service Unavailable",
-        _ => "Internal Server Error",
-    }
-}
-
-/// Writes the reply, with the security headers every response carries; no body for `HEAD`.
-fn write_reply(w: &mut impl Write, head: bool, reply: &Reply) -> io::Result<()> {
-    let mut out = format!(
-        "HTTP/1.1 {} {}\r\n\
-         Content-Type: {}\r\n\
-         Content-Length: {}\r\n\
-         Content-Security-Policy: {CONTENT_SECURITY_POLICY}\r\n\
-         X-Content-Type-Options: nosniff\r\n\
-         X-Frame-Options: DENY\r\n\
-         Referrer-Policy: no-referrer\r\n\
-         Cache-Control: no-store\r\n\
-         Connection: close\r\n",
-        reply.status,
-        status_text(reply.status),
-        reply.content_type,
-        reply.body.len(),
-    );
+/// The response, with the security headers every response carries; hyper leaves out the body of
+/// a `HEAD` answer and keeps its length.
+fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+    let mut res = Response::new(Full::new(reply.body));
+    *res.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
+    let h = res.headers_mut();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    set(header::CONTENT_TYPE, reply.content_type);
+    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "no-referrer");
+    set(header::CACHE_CONTROL, "no-store");
+    set(header::CONNECTION, "close");
     if let Some(allow) = reply.allow {
-        let _ = write!(out, "Allow: {allow}\r\n");
+        set(header::ALLOW, allow);
+    }
+    if let Some(after) = reply.retry_after {
+        set(header::RETRY_AFTER, after);
     }
     if let Some(ms) = reply.lint_ms {
-        let _ = write!(out, "Server-Timing: lint;dur={ms:.2}\r\n");
+        set(
+            header::HeaderName::from_static("server-timing"),
+            &format!("lint;dur={ms:.2}"),
+        );
     }
-    out.push_str("\r\n");
-    let mut bytes = out.into_bytes();
-    if !head {
-        bytes.extend_from_slice(&reply.body);
-    }
-    w.write_all(&bytes)?;
-    w.flush()
+    res
 }

@@ -110,9 +110,12 @@
       return;
     }
     const ms = performance.now() - started;
-    render(text, fmt, body);
-    const n = body.length;
-    setStatus(n === 0 ? 'No findings.' : `${n} finding${n === 1 ? '' : 's'} · ${ms.toFixed(0)} ms`);
+    // Past the server's cap the answer is {diagnostics, truncated: {shown, total}}.
+    const diags = Array.isArray(body) ? body : body.diagnostics;
+    render(text, fmt, diags);
+    const n = diags.length;
+    const cut = Array.isArray(body) ? '' : ` (first ${body.truncated.shown} of ${body.truncated.total})`;
+    setStatus(n === 0 ? 'No findings.' : `${n} finding${n === 1 ? '' : 's'}${cut} · ${ms.toFixed(0)} ms`);
     document.body.dataset.lintMs = ms.toFixed(1);
     document.body.dataset.linted = String(id);
     settled(id);
