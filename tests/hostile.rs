@@ -652,11 +652,12 @@ fn pathological_paragraphs_stay_within_the_memory_budget() {
         std::fs::write(dir.path().join(name), &page).unwrap();
         let (o, peak) = peak_rss(dir.path(), name);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
-        // 40 MB fixed rather than the documented 30 MB: this is the debug binary at 32 MB, where
-        // the fixed part dominates, and the claim model's per-sentence working set (a cut 1 MiB
-        // block is one sentence) took entities.md from under 97 MB to 102-105 MB. The documented
-        // budget is for the release binary at 100 MB (`scripts/hostile-memory.sh`).
-        let budget = 2 * page.len() as u64 + 40_000_000;
+        // 60 MB fixed rather than the documented 30 MB: this is the debug binary at 32 MB, where
+        // the fixed part dominates (the treatment dictionary and claim lexicons add hits on this
+        // copy). The documented budget is for the release binary at 100 MB: 176 MB (HTML) and
+        // 167 MB (Markdown) against 230 MB, measured with `/usr/bin/time -f %M` on the same
+        // shapes (docs/hardening.md).
+        let budget = 2 * page.len() as u64 + 60_000_000;
         assert!(
             peak <= budget,
             "{name}: peak {} MB over the budget of {} MB",
