@@ -87,6 +87,11 @@ fn corpus(format: Format, bytes: usize) -> String {
                     s.push_str("</p>\n");
                 }
             },
+            Format::Jsx => {
+                s.push_str("<p>");
+                s.push_str(&para);
+                s.push_str("</p>\n");
+            }
         }
     }
     if format == Format::Html {

@@ -100,6 +100,8 @@ pub struct Checker<'r> {
     /// Blocks fed but not yet decided, and their size in bytes.
     pending: Vec<Block>,
     pending_bytes: usize,
+    /// Which caveat rules a shared footer may disclose (issue 22); `None`: every one.
+    footer_counts: Option<&'r [bool]>,
 }
 
 impl<'r> Checker<'r> {
@@ -116,7 +118,14 @@ impl<'r> Checker<'r> {
             seq: 0,
             pending: Vec::new(),
             pending_bytes: 0,
+            footer_counts: None,
         }
+    }
+
+    /// Restricts the caveat rules the shared footer given to [`Checker::finish`] may disclose to
+    /// those `counts` marks, by rule index (a footer counts only for the treatment it names).
+    pub fn footer_counts(&mut self, counts: &'r [bool]) {
+        self.footer_counts = Some(counts);
     }
 
     /// Takes the document's next block; blocks are decided a chunk at a time.
@@ -305,6 +314,7 @@ impl<'r> Checker<'r> {
         for (idx, rule) in self.rules.rules.iter().enumerate() {
             if rule.category == Category::MissingCaveat
                 && !self.disclosed[idx]
+                && (own || self.footer_counts.is_none_or(|c| c.get(idx) == Some(&true)))
                 && discloses(rule, &scan, heading)
             {
                 self.disclosed[idx] = true;

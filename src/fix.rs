@@ -74,11 +74,20 @@ pub fn caveat_sentence(rule: &Rule) -> Option<&str> {
 
 /// Whether replacing `source` (the bytes of a span) keeps the markup intact.
 fn in_prose(format: Format, source: &str) -> bool {
+    // A span across template syntax (`a {{ .Name }} cure`) would rewrite the template.
+    if ["{{", "{%", "{#", "%}", "}}"]
+        .iter()
+        .any(|t| source.contains(t))
+    {
+        return false;
+    }
     match format {
         Format::Text => true,
         // Entities and escapes are prose (the span covers them whole); tags are not.
         Format::Html => !source.contains(['<', '>']),
         Format::Markdown => !source.contains(['*', '_', '`', '[', ']', '<', '>']),
+        // JSX text and string props; an expression or a tag is code.
+        Format::Jsx => !source.contains(['<', '>', '{', '}', '"', '\'', '`']),
     }
 }
 
@@ -194,6 +203,8 @@ pub fn caveat_edit(rules: &RuleSet, rule_idx: usize, format: Format, text: &str)
     let sentence = caveat_sentence(&rules.rules[rule_idx])?;
     let eol = line_ending(text);
     let mut edit = match format {
+        // A component's copy has no place a sentence can be appended to safely.
+        Format::Jsx => return None,
         Format::Text | Format::Markdown => append_paragraph(text, sentence, eol),
         Format::Html => {
             let para = format!("<p>{}</p>", escape_html(sentence));

@@ -285,23 +285,90 @@ enum Input {
     File(PathBuf, Format),
 }
 
+/// Why a walk passed over a file, in the order the "no files to check" error lists them.
+const SKIP_REASONS: [&str; 5] = [
+    "not supported yet (.docx, .pdf)",
+    "of a format claimlint does not read",
+    ".jsx/.tsx without an `include` glob",
+    "outside --include",
+    "excluded",
+];
+
+/// Files a walk passed over, by reason, for the "no files to check" error (issue 22: nothing
+/// passes silently).
+#[derive(Debug, Default)]
+struct Skipped {
+    /// By reason, in the order of [`SKIP_REASONS`].
+    reasons: Vec<(&'static str, usize)>,
+}
+
+impl Skipped {
+    fn add(&mut self, reason: &'static str) {
+        self.add_n(reason, 1);
+    }
+
+    fn add_n(&mut self, reason: &'static str, count: usize) {
+        match self.reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += count,
+            None => {
+                self.reasons.push((reason, count));
+                self.reasons
+                    .sort_by_key(|(r, _)| SKIP_REASONS.iter().position(|s| s == r));
+            }
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.reasons.iter().map(|(_, n)| n).sum()
+    }
+
+    /// `no files to check (3 skipped: 2 of a format claimlint does not read, 1 excluded)`.
+    fn message(&self) -> String {
+        if self.reasons.is_empty() {
+            return "no files to check".to_string();
+        }
+        let parts: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect();
+        format!(
+            "no files to check ({} skipped: {})",
+            self.total(),
+            parts.join(", ")
+        )
+    }
+}
+
 /// Expands the command-line paths: directories are walked (honouring .gitignore and .ignore,
-/// skipping hidden entries, keeping only files of a known format); a file named explicitly is
-/// read whatever its extension, as plain text when the extension is unknown, and whatever the
-/// `--include` / `--exclude` globs and the config's `exclude` say (ripgrep's habit).
+/// skipping hidden entries, keeping only files of a known format, and `.jsx` / `.tsx` only when an
+/// `include` glob brings them in); a file named explicitly is read whatever its extension, as
+/// plain text when the extension is unknown, and whatever the `--include` / `--exclude` globs and
+/// the config's `exclude` say (ripgrep's habit) — except a format claimlint knows it cannot read
+/// yet (`.docx`, `.pdf`), which is an error saying so.
 fn collect_inputs(
     paths: &[PathBuf],
     filter: &PathFilter,
     errors: &mut Vec<SourceError>,
+    skipped: &mut Skipped,
 ) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, filter, &mut inputs, errors);
+            walk(path, filter, &mut inputs, errors, skipped);
+        } else if let Some(reason) = crate::extract::unsupported(path) {
+            errors.push(SourceError::new(
+                path.display().to_string(),
+                SourceErrorKind::Other(reason.to_string()),
+            ));
         } else {
             let format = Format::from_path(path).unwrap_or(Format::Text);
+            if let Some(e) = unreadable_format(path, format) {
+                errors.push(e);
+                continue;
+            }
             inputs.push(Input::File(path.clone(), format));
         }
     }
@@ -313,17 +380,41 @@ fn collect_inputs(
     inputs
 }
 
-fn walk(root: &Path, filter: &PathFilter, inputs: &mut Vec<Input>, errors: &mut Vec<SourceError>) {
+/// A format this build cannot read: `.jsx` / `.tsx` without the `jsx` feature.
+fn unreadable_format(path: &Path, format: Format) -> Option<SourceError> {
+    (format == Format::Jsx && !cfg!(feature = "jsx")).then(|| {
+        SourceError::new(
+            path.display().to_string(),
+            SourceErrorKind::Other(
+                "reading .jsx and .tsx needs claimlint built with its `jsx` feature".into(),
+            ),
+        )
+    })
+}
+
+fn walk(
+    root: &Path,
+    filter: &PathFilter,
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<SourceError>,
+    skipped: &mut Skipped,
+) {
     // Symlinks are not followed (ripgrep's default), so a link cycle cannot trap the walk. The
     // ignore files apply outside a git repository too: a site tree is often not one. Excluded
     // directories are pruned, not entered; `--include` is checked per file afterwards so that it
     // only narrows the walk (the `ignore` crate's own overrides would let a whitelist glob bring
     // back gitignored and hidden files).
     let excluded = filter.clone();
+    let pruned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let pruned_in = pruned.clone();
     let walker = ignore::WalkBuilder::new(root)
         .filter_entry(move |e| {
-            e.depth() == 0
-                || !excluded.excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+            let keep = e.depth() == 0
+                || !excluded.excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()));
+            if !keep {
+                pruned_in.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            keep
         })
         .hidden(true)
         .git_ignore(true)
@@ -338,14 +429,31 @@ fn walk(root: &Path, filter: &PathFilter, inputs: &mut Vec<Input>, errors: &mut 
                 if !e.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
-                if let Some(format) = Format::from_path(e.path())
-                    && filter.included(e.path())
-                {
+                let path = e.path();
+                let Some(format) = Format::from_path(path) else {
+                    skipped.add(if crate::extract::unsupported(path).is_some() {
+                        SKIP_REASONS[0]
+                    } else {
+                        SKIP_REASONS[1]
+                    });
+                    continue;
+                };
+                if !format.walked_by_default() && !filter.opted_in(path) {
+                    skipped.add(SKIP_REASONS[2]);
+                } else if !filter.included(path) {
+                    skipped.add(SKIP_REASONS[3]);
+                } else if let Some(err) = unreadable_format(path, format) {
+                    errors.push(err);
+                } else {
                     inputs.push(Input::File(e.into_path(), format));
                 }
             }
             Err(e) => errors.push(walk_error(root, e)),
         }
+    }
+    let n = pruned.load(std::sync::atomic::Ordering::Relaxed);
+    if n > 0 {
+        skipped.add_n(SKIP_REASONS[4], n);
     }
 }
 
@@ -407,7 +515,13 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     };
 
     let mut errors = Vec::new();
-    let inputs = collect_inputs(&args.paths, &path_filter, &mut errors);
+    let mut skipped = Skipped::default();
+    let inputs = collect_inputs(&args.paths, &path_filter, &mut errors, &mut skipped);
+    if inputs.is_empty() && errors.is_empty() {
+        // Nothing passes silently: a run that checked nothing is an error, not a clean page.
+        writeln!(io.stderr, "error: {}", skipped.message())?;
+        return Ok(Exit::Error);
+    }
 
     // Standard input is read up front, on this thread; files are read by the workers.
     let mut stdin_file = None;
@@ -499,6 +613,7 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         rules: &rules,
         files,
         files_checked,
+        files_failed: errors.len(),
     };
     if ci.report_to_stderr {
         emit_check_report(args, &report, false, io.stderr)?;

@@ -10,5 +10,6 @@ mod formats;
 mod hostile;
 mod props;
 mod serve;
+mod sites;
 mod suppress;
 mod walk;

@@ -153,7 +153,11 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
             }
         }
     }
-    writeln!(w, "{}", summary(report.files_checked, report.counts()))
+    writeln!(
+        w,
+        "{}",
+        summary(report.files_checked, report.files_failed, report.counts())
+    )
 }
 
 /// Longest source line rendered whole. Longer lines (minified HTML, a page that is one line) are
