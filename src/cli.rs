@@ -90,6 +90,11 @@ pub struct PathFilterArgs {
     /// Skip walked files and directories matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Filter files named on the command line as walked ones are: excludes, `--include`, and
+    /// only formats a walk reads (for lists of changed files from CI; ruff's flag of that name).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 /// Reporting on inline suppressions.
@@ -228,6 +233,8 @@ pub enum CheckFormat {
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// A Markdown summary with a table per page (for a CI job summary).
+    Markdown,
 }
 
 /// The least severity that makes `check` exit 1.

@@ -349,6 +349,7 @@ impl Skipped {
 fn collect_inputs(
     paths: &[PathBuf],
     filter: &PathFilter,
+    force_exclude: bool,
     errors: &mut Vec<SourceError>,
     skipped: &mut Skipped,
 ) -> Vec<Input> {
@@ -358,6 +359,8 @@ fn collect_inputs(
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
             walk(path, filter, &mut inputs, errors, skipped);
+        } else if force_exclude && let Some(reason) = walk_skips(path, filter, true) {
+            skipped.add(reason);
         } else if let Some(reason) = crate::extract::unsupported(path) {
             errors.push(SourceError::new(
                 path.display().to_string(),
@@ -378,6 +381,34 @@ fn collect_inputs(
     });
     inputs.dedup();
     inputs
+}
+
+/// Why a walk would pass over the file at `path` (`--force-exclude` applies this to `named`
+/// files, whose excluded parents the walk has not pruned), or `None` when it would read it.
+fn walk_skips(path: &Path, filter: &PathFilter, named: bool) -> Option<&'static str> {
+    if named
+        && (filter.excluded(path, false)
+            || path
+                .ancestors()
+                .skip(1)
+                .any(|a| !a.as_os_str().is_empty() && filter.excluded(a, true)))
+    {
+        return Some(SKIP_REASONS[4]);
+    }
+    let Some(format) = Format::from_path(path) else {
+        return Some(if crate::extract::unsupported(path).is_some() {
+            SKIP_REASONS[0]
+        } else {
+            SKIP_REASONS[1]
+        });
+    };
+    if !format.walked_by_default() && !filter.opted_in(path) {
+        Some(SKIP_REASONS[2])
+    } else if !filter.included(path) {
+        Some(SKIP_REASONS[3])
+    } else {
+        None
+    }
 }
 
 /// A format this build cannot read: `.jsx` / `.tsx` without the `jsx` feature.
@@ -430,22 +461,14 @@ fn walk(
                     continue;
                 }
                 let path = e.path();
-                let Some(format) = Format::from_path(path) else {
-                    skipped.add(if crate::extract::unsupported(path).is_some() {
-                        SKIP_REASONS[0]
+                if let Some(reason) = walk_skips(path, filter, false) {
+                    skipped.add(reason);
+                } else if let Some(format) = Format::from_path(path) {
+                    if let Some(err) = unreadable_format(path, format) {
+                        errors.push(err);
                     } else {
-                        SKIP_REASONS[1]
-                    });
-                    continue;
-                };
-                if !format.walked_by_default() && !filter.opted_in(path) {
-                    skipped.add(SKIP_REASONS[2]);
-                } else if !filter.included(path) {
-                    skipped.add(SKIP_REASONS[3]);
-                } else if let Some(err) = unreadable_format(path, format) {
-                    errors.push(err);
-                } else {
-                    inputs.push(Input::File(e.into_path(), format));
+                        inputs.push(Input::File(e.into_path(), format));
+                    }
                 }
             }
             Err(e) => errors.push(walk_error(root, e)),
@@ -516,7 +539,13 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
 
     let mut errors = Vec::new();
     let mut skipped = Skipped::default();
-    let inputs = collect_inputs(&args.paths, &path_filter, &mut errors, &mut skipped);
+    let inputs = collect_inputs(
+        &args.paths,
+        &path_filter,
+        args.paths_filter.force_exclude,
+        &mut errors,
+        &mut skipped,
+    );
     if inputs.is_empty() && errors.is_empty() {
         // Nothing passes silently: a run that checked nothing is an error, not a clean page.
         writeln!(io.stderr, "error: {}", skipped.message())?;
@@ -858,7 +887,7 @@ fn emit_check_report(
     color: bool,
     w: &mut dyn Write,
 ) -> io::Result<()> {
-    use crate::report::{concise, github, sarif, statistics};
+    use crate::report::{concise, github, markdown, sarif, statistics};
     match (args.format, args.ci.statistics) {
         (CheckFormat::Json, true) => statistics::emit_json(w, report),
         (_, true) => statistics::emit(w, report),
@@ -867,6 +896,7 @@ fn emit_check_report(
         (CheckFormat::Concise, false) => concise::emit(w, report),
         (CheckFormat::Sarif, false) => sarif::emit(w, report),
         (CheckFormat::Github, false) => github::emit(w, report),
+        (CheckFormat::Markdown, false) => markdown::emit(w, report),
     }
 }
 

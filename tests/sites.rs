@@ -250,3 +250,52 @@ fn nothing_passes_silently() {
          error: site/brochure.docx: Word documents (.docx) are not supported yet\n"
     );
 }
+
+#[test]
+fn markdown_job_summary_has_a_table_per_page() {
+    let out = run(&site("jekyll"), &["check", "--format", "markdown", "."]);
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("## claimlint\n\nchecked 7 files: 8 warnings\n\n### `./_includes/cta.html` — 1 finding\n\n| line | severity | rule | finding | words |\n| ---: | --- | --- | --- | --- |\n| 1:49 | warning | `hype/game-changer` | `game-changer` casts the treatment as revolutionary | game-changer |\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\n### ").count(), 3, "{text}");
+    assert!(
+        text.contains("### `./blog/ketamine-faq.md` — 5 findings\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn force_exclude_filters_named_files_like_walked_ones() {
+    let dir = tree(&[
+        ("claimlint.toml", "exclude = [\"drafts/\"]\n"),
+        ("drafts/a.md", "A miracle.\n"),
+        ("src/main.rs", "// a miracle\n"),
+        ("Hero.tsx", "export const A = () => <p>A miracle.</p>;\n"),
+        ("page.md", "A miracle.\n"),
+    ]);
+    let named = ["drafts/a.md", "src/main.rs", "Hero.tsx", "page.md"];
+    let mut args = vec!["--force-exclude"];
+    args.extend(named);
+    let (rows, exit) = check(dir.path(), &args);
+    assert_eq!(exit, 1);
+    let paths: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(paths, ["page.md"]);
+    // Without it, a named file is read whatever the filters say.
+    let (rows, _) = check(dir.path(), &named);
+    let mut paths: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    paths.dedup();
+    assert_eq!(paths, ["Hero.tsx", "drafts/a.md", "page.md", "src/main.rs"]);
+    // Everything filtered out: nothing to check, and it says why.
+    let out = run(
+        dir.path(),
+        &["check", "--force-exclude", "drafts/a.md", "src/main.rs"],
+    );
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out),
+        "error: no files to check (2 skipped: 1 of a format claimlint does not read, 1 excluded)\n"
+    );
+}
