@@ -19,6 +19,16 @@
 //! hype = "info"
 //! "ketamine/approval-unscoped" = "error"
 //!
+//! include = ["app/**/*.tsx"]             # formats a walk skips by default (issue 22)
+//! fragments = ["_includes/", "layouts/"] # span findings only, no missing caveats
+//! front-matter-fields = ["title", "seo.description"]
+//! jsx-props = ["title", "alt"]
+//! text-shortcodes = ["note"]
+//!
+//! [ignore-patterns]                      # Vale's BlockIgnores / TokenIgnores
+//! block = ['(?s)<!-- x -->.*?<!-- /x -->']
+//! token = ['\[\[[a-z]+\]\]']
+//!
 //! [caveats]
 //! shared-footer = "partials/safety.md"   # prose every page shows: its caveats count
 //!
@@ -26,6 +36,7 @@
 //! paths = ["blog/**"]
 //! ignore = ["hype"]
 //! severity = { efficacy = "warning" }
+//! caveats.shared-footer = "partials/blog-safety.md"
 //! ```
 //!
 //! Command-line flags win over the file: `--select` replaces `select` (and every override's

@@ -4,7 +4,9 @@
 //! text and image alt text; never code, raw HTML or URLs. This module walks pulldown-cmark's event
 //! stream with source offsets and pushes exactly that prose through a [`ProseBuilder`], so every
 //! character of a block maps back to the bytes it came from. HTML comments are collected because
-//! they carry suppression directives. Front matter contributes only its `title` and `description`.
+//! they carry suppression directives. Front matter contributes only the fields a visitor sees
+//! (`title`, `description`, `summary`, … or the config's `front-matter-fields`), and MDX component
+//! tags only the string values of their copy props (`title=`, `alt=`, … or `jsx-props`).
 //!
 //! The walk is a flat loop over events with explicit stacks (never recursion), so pathological
 //! nesting (`- - - - …`, `>>>>…`) costs memory linear in the input and cannot overflow the stack.

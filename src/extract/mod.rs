@@ -1,7 +1,8 @@
 //! Extractors: a source file → the prose blocks a reader sees, with a map back to the source.
 //!
 //! Each format lives in its own module and produces the same [`Block`]s, so the engine is
-//! format-blind.
+//! format-blind. Before any of them runs, [`template`] finds the ranges that are template syntax
+//! or match the config's ignore patterns, and every extractor's builder drops them.
 
 pub mod html;
 #[cfg(feature = "jsx")]

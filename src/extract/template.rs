@@ -497,6 +497,40 @@ mod tests {
     }
 
     #[test]
+    fn garbage_does_not_panic_and_prose_survives() {
+        for src in [
+            "{{/*é*/}}",
+            "{%é",
+            "{{<é>}}",
+            "{{ é",
+            "{{%/é%}}",
+            "{#é",
+            "{{!--é",
+            "{{{é}}",
+            "{{/* */ é",
+            "{% raw %}é",
+            "{% comment %}",
+            "{{< /x >}}{{< x >}}",
+            "{",
+            "{{",
+            "é{",
+        ] {
+            let m = mask(src, &TemplateOptions::default());
+            for r in m.ranges() {
+                assert!(src.is_char_boundary(r.range.start) && src.is_char_boundary(r.range.end));
+            }
+            let ex = crate::extract::extract(crate::extract::Format::Markdown, src);
+            let _ = ex.blocks;
+        }
+        // Masked text never reaches the prose, and the words around it keep their places.
+        let src = "Caf\u{e9} {{ .X }} open {{/* a miracle */}} daily.";
+        let b = &crate::extract::extract(crate::extract::Format::Text, src).blocks[0];
+        assert_eq!(b.text, "Caf\u{e9} open daily.");
+        let at = b.text.find("daily").unwrap();
+        assert_eq!(&src[b.source_range(at..at + 5)], "daily");
+    }
+
+    #[test]
     fn many_unclosed_openers_stay_linear() {
         let src = "{{ {% {# {{< ".repeat(50_000);
         let m = mask(&src, &TemplateOptions::default());
