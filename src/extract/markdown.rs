@@ -35,8 +35,25 @@ pub fn extract(src: &str) -> Extracted {
 pub(crate) fn extract_to(src: &str, cx: &Context<'_>, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
     // MDX lines are blanked to spaces of the same byte length, so every offset the parser reports
     // is still an offset into `src`.
-    let (text, jsx_tags) = blank_mdx(src);
+    let (text, jsx_tags, inline_tags) = blank_mdx(src);
+    // Inline JSX tags are not prose: they join the mask the builders drop.
+    let masked;
+    let side_cx = cx;
+    let cx = if inline_tags.is_empty() {
+        cx
+    } else {
+        let mut mask = cx.mask.as_deref().cloned().unwrap_or_default();
+        mask.extend(inline_tags, false);
+        masked = Context {
+            opts: cx.opts,
+            mask: Some(std::sync::Arc::new(mask)),
+        };
+        &masked
+    };
     let mut walk = Walk::new(&text, cx, sink);
+    // Prop values live inside the masked tags: the side builder (alt text, front matter, props)
+    // masks template syntax only.
+    walk.side = side_cx.builder();
     walk.orig = src;
     // The copy in MDX component props (`<Callout title="…">`), read where the tags stand.
     for tag in jsx_tags {
@@ -78,7 +95,6 @@ struct Walk<'s, 'k> {
     meta: bool,
     /// The front-matter fields read as prose.
     fields: Vec<&'k str>,
-    opts: &'k super::Options,
     /// Source ranges of MDX prop values still to push as attribute blocks, last first.
     attributes: Vec<Range<usize>>,
     /// The source before MDX lines were blanked (prop values live in those lines).
@@ -93,7 +109,6 @@ impl<'s, 'k> Walk<'s, 'k> {
             b: cx.builder(),
             side: cx.builder(),
             fields: cx.opts.front_matter_fields(),
-            opts: cx.opts,
             attributes: Vec::new(),
             orig: src,
             comments: Vec::new(),
@@ -152,13 +167,6 @@ impl<'s, 'k> Walk<'s, 'k> {
             }
             Event::InlineHtml(html) => {
                 scan_comments(self.src, range.clone(), &mut self.comments);
-                if html.starts_with('<') && html[1..].starts_with(|c: char| c.is_ascii_uppercase())
-                {
-                    // An inline MDX component: its copy props, in place.
-                    let values = jsx_attribute_values(self.orig, range.clone(), self.opts);
-                    self.attributes.extend(values.into_iter().rev());
-                    self.attributes_before(range.end);
-                }
                 if is_br(&html) && self.skip == 0 {
                     self.builder().sentence_break();
                 }
@@ -647,7 +655,7 @@ fn strip_yaml_comment(line: &str) -> &str {
 /// The patterns are narrow enough to apply to plain Markdown too: a prose line never starts with
 /// `import x from` or `export const`, and a line holding only `<Capitalised>` tags would be an HTML
 /// block, which is skipped anyway. Fenced code blocks are left alone.
-fn blank_mdx(src: &str) -> (Cow<'_, str>, Vec<Range<usize>>) {
+fn blank_mdx(src: &str) -> (Cow<'_, str>, Vec<Range<usize>>, Vec<Range<usize>>) {
     let lines: Vec<(usize, &str)> = src
         .split_inclusive('\n')
         .scan(0, |off, line| {
@@ -658,6 +666,7 @@ fn blank_mdx(src: &str) -> (Cow<'_, str>, Vec<Range<usize>>) {
         .collect();
     let mut blank: Vec<Range<usize>> = Vec::new();
     let mut jsx: Vec<Range<usize>> = Vec::new();
+    let mut inline: Vec<Range<usize>> = Vec::new();
     let mut fence: Option<&str> = None;
     let mut i = 0;
     while i < lines.len() {
@@ -691,10 +700,13 @@ fn blank_mdx(src: &str) -> (Cow<'_, str>, Vec<Range<usize>>) {
             }
             continue;
         }
+        inline_jsx_tags(src, at, line, &mut inline);
         i += 1;
     }
+    jsx.extend(inline.iter().cloned());
+    jsx.sort_by_key(|r| r.start);
     if blank.is_empty() {
-        return (Cow::Borrowed(src), jsx);
+        return (Cow::Borrowed(src), jsx, inline);
     }
     let mut bytes = src.as_bytes().to_vec();
     for r in blank {
@@ -708,7 +720,43 @@ fn blank_mdx(src: &str) -> (Cow<'_, str>, Vec<Range<usize>>) {
     (
         Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| src.to_string())),
         jsx,
+        inline,
     )
+}
+
+/// JSX tags inside a line of prose (`Text <Badge label="x" /> more`, `<Note>Text</Note>`): their
+/// ranges, which are masked rather than blanked (a blanked tag at the start of a line would indent
+/// the text after it into a code block). Inline code spans are left alone; a tag must close on
+/// its own line.
+fn inline_jsx_tags(src: &str, at: usize, line: &str, out: &mut Vec<Range<usize>>) {
+    let bytes = src.as_bytes();
+    let end = at + line.len();
+    let mut i = at;
+    while i < end {
+        match bytes[i] {
+            b'`' => {
+                let run = bytes[i..end].iter().take_while(|&&b| b == b'`').count();
+                let fence = &src[i..i + run];
+                i += run;
+                if let Some(close) = src[i..end].find(fence) {
+                    i += close + run;
+                }
+            }
+            b'<' if matches!(bytes.get(i + 1), Some(c) if c.is_ascii_uppercase() || *c == b'>')
+                || (bytes.get(i + 1) == Some(&b'/')
+                    && matches!(bytes.get(i + 2), Some(c) if c.is_ascii_uppercase() || *c == b'>')) =>
+            {
+                match jsx_tag_end(bytes, i, end) {
+                    Some(tag_end) => {
+                        out.push(i..tag_end);
+                        i = tag_end;
+                    }
+                    None => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
 }
 
 /// The source ranges of the string values of copy props (see [`super::Options::is_jsx_prop`]) in
@@ -1119,6 +1167,39 @@ mod tests {
         assert_eq!(src_of(src, &ex.blocks[0], "Cure"), "Cure");
         assert_eq!(src_of(src, &ex.blocks[1], "Guaranteed"), "Guaranteed");
         assert_eq!(ex.blocks[2].text, "Text");
+    }
+
+    #[test]
+    fn front_matter_fields_are_dotted_paths() {
+        let yaml = "---\ntitle: T\nseo:\n  description: Nested\n  title: Not a field\nimages:\n  - description: In a list\nsummary: Sum\nteaser: Not read\n---\n";
+        let got: Vec<String> = extract(yaml).blocks.into_iter().map(|b| b.text).collect();
+        assert_eq!(got, ["T", "Nested", "Sum"]);
+        let toml = "+++\ntitle = 'T'\nog.description = \"Dotted\"\n[seo]\ndescription = \"Table\"\n[params]\ndescription = \"Params\"\n+++\n";
+        let got: Vec<String> = extract(toml).blocks.into_iter().map(|b| b.text).collect();
+        assert_eq!(got, ["T", "Dotted", "Table"]);
+    }
+
+    #[test]
+    fn mdx_copy_props_are_attribute_blocks() {
+        let src = "<Card title=\"Fast relief\" tone={\"not copy\"} alt='Two' {...rest}>\nBody.\n</Card>\n\nText <Badge label={\"Inline\"} /> end.\n";
+        let ex = extract(src);
+        let got: Vec<(BlockKind, &str)> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (BlockKind::Attribute, "Fast relief"),
+                (BlockKind::Attribute, "Two"),
+                (BlockKind::Paragraph, "Body."),
+                (BlockKind::Paragraph, "Text end."),
+                (BlockKind::Attribute, "Inline"),
+            ]
+        );
+        assert_eq!(src_of(src, &ex.blocks[0], "relief"), "relief");
+        assert_eq!(src_of(src, &ex.blocks[4], "Inline"), "Inline");
     }
 
     #[test]

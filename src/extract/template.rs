@@ -104,8 +104,13 @@ impl Mask {
 
     /// Adds a range (an HTML page's front matter).
     pub fn add(&mut self, range: Range<usize>, breaks: bool) {
+        self.extend([range], breaks);
+    }
+
+    /// Adds ranges (an MDX page's inline JSX tags).
+    pub fn extend(&mut self, extra: impl IntoIterator<Item = Range<usize>>, breaks: bool) {
         let mut ranges = std::mem::take(&mut self.ranges);
-        ranges.push(Masked { range, breaks });
+        ranges.extend(extra.into_iter().map(|range| Masked { range, breaks }));
         *self = Self::normalise(ranges);
     }
 
