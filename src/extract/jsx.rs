@@ -41,6 +41,15 @@ pub(crate) fn extract_to(src: &str, cx: &Context<'_>, sink: &mut dyn FnMut(Block
     Vec::new()
 }
 
+/// Elements whose content is not copy.
+const SKIPPED: [&str; 6] = ["code", "pre", "script", "style", "svg", "textarea"];
+
+/// Elements that do not start a block: their text belongs to the sentence around them.
+const INLINE: [&str; 16] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "em", "i", "kbd", "mark", "q", "s", "small", "span",
+    "strong", "u",
+];
+
 struct Collector<'s, 'c, 'o, 'k> {
     src: &'s str,
     cx: &'c Context<'o>,
@@ -90,7 +99,20 @@ impl<'a> Visit<'a> for Collector<'_, '_, '_, '_> {
     }
 
     fn visit_jsx_element(&mut self, it: &oxc_ast::ast::JSXElement<'a>) {
-        // Each element's text is a block of its own, so sentences never run across elements.
+        let name = it.opening_element.name.get_identifier_name();
+        let name = name.as_ref().map_or("", |n| n.as_str());
+        if SKIPPED.contains(&name) {
+            // Code samples and scripts are not copy.
+            self.b.space(it.span.start as usize);
+            return;
+        }
+        // Inline elements (`<b>`, `<a>`) run on in their sentence; any other element, and every
+        // component, is a block of its own, so sentences never run across blocks.
+        let inline = INLINE.contains(&name);
+        if inline {
+            walk::walk_jsx_element(self, it);
+            return;
+        }
         self.b.end_block(BlockKind::Paragraph);
         self.emit();
         walk::walk_jsx_element(self, it);
@@ -163,7 +185,7 @@ export default function Page() {
       <p>
         Ketamine may help some adults. {name} is here.
       </p>
-      <p>Second &amp; last.</p>
+      <p>Second &amp; <b>last</b>.<code>a miracle()</code></p>
       <Card label={"Ask your doctor"} note={`not a copy prop`} />
     </main>
   );
