@@ -441,6 +441,7 @@ fn lint(rules: &RuleSet, body: &[u8]) -> Reply {
         rules,
         files,
         files_checked: 1,
+        files_failed: 0,
     };
     let mut out = Vec::new();
     if let Err(e) = json::emit(&mut out, &report) {
@@ -507,6 +508,7 @@ fn report(rules: &RuleSet, body: &[u8]) -> Reply {
         rules,
         files,
         files_checked: 1,
+        files_failed: 0,
     };
     let mut out = Vec::new();
     match crate::report::html::emit(&mut out, &report) {
