@@ -87,6 +87,11 @@ fn corpus(format: Format, bytes: usize) -> String {
                     s.push_str("</p>\n");
                 }
             },
+            Format::Jsx => {
+                s.push_str("<p>");
+                s.push_str(&para);
+                s.push_str("</p>\n");
+            }
         }
     }
     if format == Format::Html {
@@ -117,6 +122,30 @@ fn automaton_alone_1mb(bencher: Bencher) {
     bencher
         .counter(BytesCount::new(text.len()))
         .bench(|| rules.automaton_matches(divan::black_box(&text)));
+}
+
+/// The template pass alone (issue 22) over 1 MB of Markdown and of HTML: the cost every page pays
+/// before extraction, compared with `check_1mb`.
+#[divan::bench(args = [Format::Markdown, Format::Html], sample_count = 20)]
+fn template_mask_1mb(bencher: Bencher, format: Format) {
+    let text = corpus(format, 1 << 20);
+    let opts = claimlint::extract::template::TemplateOptions::default();
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| claimlint::extract::template::mask(divan::black_box(&text), &opts));
+}
+
+/// The same Markdown with a Hugo expression and a shortcode pair in every paragraph.
+#[divan::bench(sample_count = 20)]
+fn check_1mb_hugo_markdown(bencher: Bencher) {
+    let rules = rules();
+    let text = corpus(Format::Markdown, 1 << 20).replace(
+        "\n\n",
+        " {{ .Site.Params.city }}.\n\n{{< note >}}Ask us.{{< /note >}}\n\n",
+    );
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| check::check(rules, Format::Markdown, divan::black_box(&text)));
 }
 
 /// A 5 KB page, the editor-keystroke case.

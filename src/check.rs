@@ -130,6 +130,19 @@ pub struct Checker<'r> {
     words: Words,
     /// Claims bound so far, judged when the page's main treatment is known.
     claims: Vec<PendingClaim>,
+    /// What a shared footer names (issue 22), so that it discloses only the caveats of a
+    /// treatment it names itself; `None`: it counts for every caveat.
+    footer_names: Option<FooterNames<'r>>,
+    /// The page's main treatment as its own blocks leave it, for the footer's blocks.
+    footer_main: Option<TreatmentId>,
+}
+
+/// What a shared footer names: by lexicon, and, for a caveat rule with triggers, whether one of
+/// them is among those (by rule index).
+#[derive(Debug, Clone, Copy)]
+pub struct FooterNames<'r> {
+    pub lexicons: &'r [bool],
+    pub trigger_rules: &'r [bool],
 }
 
 impl<'r> Checker<'r> {
@@ -148,7 +161,42 @@ impl<'r> Checker<'r> {
             pending_bytes: 0,
             words: Words::new(&rules.lexicons, &rules.rules),
             claims: Vec::new(),
+            footer_names: None,
+            footer_main: None,
         }
+    }
+
+    /// Restricts the caveats the shared footer given to [`Checker::finish`] may disclose to those
+    /// of a treatment it names: a dictionary-driven caveat (`applies-if`) counts when the footer
+    /// names the page's main treatment, a trigger-driven one when it names one of its triggers.
+    pub fn footer_counts(&mut self, names: FooterNames<'r>) {
+        self.footer_names = Some(names);
+    }
+
+    /// Whether the shared footer may disclose caveat rule `idx` (see [`Checker::footer_counts`]).
+    fn footer_counts_for(&self, idx: usize, rule: &Rule) -> bool {
+        let Some(names) = self.footer_names else {
+            return true;
+        };
+        if rule.applies_if.is_some() {
+            self.footer_main.is_some_and(|t| {
+                self.treatment_lexicons(t)
+                    .any(|l| names.lexicons.get(l) == Some(&true))
+            })
+        } else {
+            names.trigger_rules.get(idx) == Some(&true)
+        }
+    }
+
+    /// The lexicons that name treatment `t` on a page: its own, and its plain form's when `t` is
+    /// a compounded form.
+    fn treatment_lexicons(&self, t: TreatmentId) -> impl Iterator<Item = LexId> + '_ {
+        let dict = &self.rules.dictionary;
+        let treatment = dict.treatment(t);
+        dict.treatments
+            .iter()
+            .filter(move |x| x.id == treatment.id || x.compounded_form == Some(t))
+            .map(|x| x.lexicon)
     }
 
     /// Takes the document's next block; blocks are decided a chunk at a time.
@@ -364,6 +412,7 @@ impl<'r> Checker<'r> {
         for (idx, rule) in self.rules.rules.iter().enumerate() {
             if rule.category == Category::MissingCaveat
                 && !self.disclosed[idx]
+                && (own || self.footer_counts_for(idx, rule))
                 && discloses(rule, &scan, heading)
             {
                 self.disclosed[idx] = true;
@@ -462,6 +511,8 @@ impl<'r> Checker<'r> {
     #[must_use]
     pub fn finish(mut self, footer: &[Block]) -> Vec<Finding> {
         self.flush();
+        // The footer's blocks need the page's treatment; footer mentions never choose it.
+        self.footer_main = self.main_treatment();
         self.blocks(footer, false);
         let rules = self.rules;
         let first_lex = &self.first_lex;

@@ -242,12 +242,20 @@ pub fn bind(
     let mut used_clauses: Vec<Range<usize>> = Vec::new();
 
     // Benefits: the first benefit word of a clause with conditions after it.
-    let benefit_hits = outermost(
+    // Benefit words first (the longest of nested ones), then "X for Y" joins, which span a
+    // treatment and the words up to "for" and may hold a benefit word of their own.
+    let mut benefit_hits = outermost(
         s.hits
             .iter()
-            .filter(|(l, _)| is(words.benefit, *l) || is(words.use_for, *l))
+            .filter(|(l, _)| is(words.benefit, *l))
             .map(|(l, r)| (*l, r.clone()))
             .collect(),
+    );
+    benefit_hits.extend(
+        s.hits
+            .iter()
+            .filter(|(l, _)| is(words.use_for, *l))
+            .map(|(l, r)| (*l, r.clone())),
     );
     for (l, b) in &benefit_hits {
         let clause = clause_of(&breaks, s, b.start);

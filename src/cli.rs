@@ -133,6 +133,11 @@ pub struct PathFilterArgs {
     /// Skip walked files and directories matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Filter files named on the command line as walked ones are: excludes, `--include`, and
+    /// only formats a walk reads (for lists of changed files from CI; ruff's flag of that name).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 /// Reporting on inline suppressions.

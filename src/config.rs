@@ -19,6 +19,16 @@
 //! hype = "info"
 //! "ketamine/approval-unscoped" = "error"
 //!
+//! include = ["app/**/*.tsx"]             # formats a walk skips by default (issue 22)
+//! fragments = ["_includes/", "layouts/"] # span findings only, no missing caveats
+//! front-matter-fields = ["title", "seo.description"]
+//! jsx-props = ["title", "alt"]
+//! text-shortcodes = ["note"]
+//!
+//! [ignore-patterns]                      # Vale's BlockIgnores / TokenIgnores
+//! block = ['(?s)<!-- x -->.*?<!-- /x -->']
+//! token = ['\[\[[a-z]+\]\]']
+//!
 //! [caveats]
 //! shared-footer = "partials/safety.md"   # prose every page shows: its caveats count
 //!
@@ -26,6 +36,7 @@
 //! paths = ["blog/**"]
 //! ignore = ["hype"]
 //! severity = { efficacy = "warning" }
+//! caveats.shared-footer = "partials/blog-safety.md"
 //! ```
 //!
 //! Command-line flags win over the file: `--select` replaces `select` (and every override's
@@ -33,10 +44,10 @@
 
 use crate::check;
 use crate::cli::FailOn;
-use crate::document::Block;
 use crate::extract::{self, Format};
 use crate::report::FileReport;
 use crate::rules::{Category, Rule, RuleSet, RulesetSource, Severity};
+use crate::site;
 use crate::source::{self, SourceFile};
 use crate::suppress::Suppressions;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -71,6 +82,30 @@ struct RawConfig {
     caveats: RawCaveats,
     #[serde(default)]
     overrides: Vec<Spanned<RawOverride>>,
+    /// Globs that bring in files a walk skips by default (`.jsx` / `.tsx`).
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    /// Globs of fragments (partials, includes, layouts): span findings only.
+    #[serde(default)]
+    fragments: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    front_matter_fields: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    jsx_props: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    text_shortcodes: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    ignore_patterns: RawIgnorePatterns,
+}
+
+/// Vale's `BlockIgnores` and `TokenIgnores`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIgnorePatterns {
+    #[serde(default)]
+    block: Vec<Spanned<String>>,
+    #[serde(default)]
+    token: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +125,8 @@ struct RawOverride {
     ignore: Vec<Spanned<String>>,
     #[serde(default)]
     severity: BTreeMap<Spanned<String>, Severity>,
+    #[serde(default)]
+    caveats: RawCaveats,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -303,6 +340,13 @@ impl Config {
             &mut errors,
         );
         let exclude = globs(&self.dir, &self.raw.exclude, &mut errors);
+        let extract = self.extract_options(&mut errors);
+        let footer = self
+            .raw
+            .caveats
+            .shared_footer
+            .as_ref()
+            .and_then(|f| self.footer(f, rules, &extract, &mut errors));
         let mut overrides = Vec::new();
         for o in &self.raw.overrides {
             let raw = o.get_ref();
@@ -314,28 +358,24 @@ impl Config {
             }
             let paths = globs(&self.dir, &raw.paths, &mut errors);
             let l = layer(&raw.select, &raw.ignore, &raw.severity, rules, &mut errors);
-            overrides.push((paths, l));
+            let footer = raw
+                .caveats
+                .shared_footer
+                .as_ref()
+                .and_then(|f| self.footer(f, rules, &extract, &mut errors));
+            overrides.push(Override {
+                paths,
+                layer: l,
+                footer,
+            });
         }
-        let footer = self.raw.caveats.shared_footer.as_ref().and_then(|f| {
-            let path = self.dir.join(f.get_ref());
-            match source::read_text(&path, source::DEFAULT_MAX_FILESIZE, "--max-filesize") {
-                Ok(text) => {
-                    let format = Format::from_path(&path).unwrap_or(Format::Text);
-                    Some(Arc::from(extract::extract(format, &text).blocks))
-                }
-                Err(e) => {
-                    errors.push(ConfigError {
-                        span: Some(f.span()),
-                        message: format!(
-                            "cannot read the shared footer `{}`: {}",
-                            f.get_ref(),
-                            io_reason(&e)
-                        ),
-                    });
-                    None
-                }
-            }
-        });
+        let fragments = self
+            .raw
+            .fragments
+            .as_ref()
+            .map(|f| globs(&self.dir, f, &mut errors));
+        let include = (!self.raw.include.is_empty())
+            .then(|| Arc::new(globs(&self.dir, &self.raw.include, &mut errors)));
         if !errors.is_empty() {
             return Err(self.failure(errors));
         }
@@ -344,9 +384,83 @@ impl Config {
             overrides,
             exclude: Some(exclude),
             footer,
+            fragments,
+            include,
+            extract: Arc::new(extract),
             fail_on: self.raw.fail_on.map(FailOn::from),
             report_unused_suppressions: self.raw.report_unused_suppressions,
         })
+    }
+
+    /// Reads and extracts a shared footer named at `f`, and works out which caveats it may count
+    /// for (see [`site::Footer`]).
+    fn footer(
+        &self,
+        f: &Spanned<String>,
+        rules: &RuleSet,
+        opts: &extract::Options,
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<site::Footer> {
+        let path = self.dir.join(f.get_ref());
+        match source::read_text(&path, source::DEFAULT_MAX_FILESIZE, "--max-filesize") {
+            Ok(text) => {
+                let format = Format::from_path(&path).unwrap_or(Format::Text);
+                let blocks = extract::extract_with(format, &text, opts).blocks;
+                Some(site::Footer::new(rules, blocks))
+            }
+            Err(e) => {
+                errors.push(ConfigError {
+                    span: Some(f.span()),
+                    message: format!(
+                        "cannot read the shared footer `{}`: {}",
+                        f.get_ref(),
+                        io_reason(&e)
+                    ),
+                });
+                None
+            }
+        }
+    }
+
+    /// How site files are read: template options, ignore patterns, front-matter fields, JSX props.
+    fn extract_options(&self, errors: &mut Vec<ConfigError>) -> extract::Options {
+        let names = |v: &Option<Vec<Spanned<String>>>| {
+            v.as_ref()
+                .map(|v| v.iter().map(|s| s.get_ref().trim().to_string()).collect())
+        };
+        let mut regexes = |v: &[Spanned<String>], multi_line: bool| -> Vec<regex::Regex> {
+            v.iter()
+                .filter_map(|p| {
+                    match regex::RegexBuilder::new(p.get_ref())
+                        .multi_line(multi_line)
+                        .build()
+                    {
+                        Ok(re) => Some(re),
+                        Err(e) => {
+                            errors.push(ConfigError {
+                                span: Some(p.span()),
+                                message: format!(
+                                    "invalid ignore pattern: {}",
+                                    e.to_string().lines().last().unwrap_or_default().trim()
+                                ),
+                            });
+                            None
+                        }
+                    }
+                })
+                .collect()
+        };
+        let ignore_block = regexes(&self.raw.ignore_patterns.block, true);
+        let ignore_token = regexes(&self.raw.ignore_patterns.token, false);
+        extract::Options {
+            templates: extract::template::TemplateOptions {
+                text_shortcodes: names(&self.raw.text_shortcodes),
+                ignore_block,
+                ignore_token,
+            },
+            front_matter_fields: names(&self.raw.front_matter_fields),
+            jsx_props: names(&self.raw.jsx_props),
+        }
     }
 }
 
@@ -423,6 +537,15 @@ fn matches(globs: &Gitignore, path: &Path, is_dir: bool) -> bool {
         && globs.matched_path_or_any_parents(path, is_dir).is_ignore()
 }
 
+/// One `[[overrides]]` entry, compiled.
+#[derive(Debug)]
+struct Override {
+    paths: Gitignore,
+    layer: Layer,
+    /// Its `caveats.shared-footer`, replacing the top-level one for its paths.
+    footer: Option<site::Footer>,
+}
+
 /// One layer of rule selection: the top level of the file, or one `[[overrides]]` entry.
 #[derive(Debug, Default, Clone)]
 struct Layer {
@@ -447,10 +570,16 @@ impl Layer {
 #[derive(Debug, Default)]
 pub struct Settings {
     base: Layer,
-    overrides: Vec<(Gitignore, Layer)>,
+    overrides: Vec<Override>,
     exclude: Option<Gitignore>,
-    /// The shared footer's prose blocks, extracted once.
-    pub footer: Option<Arc<[Block]>>,
+    /// The shared footer (`[caveats] shared-footer`), extracted once.
+    pub footer: Option<site::Footer>,
+    /// Fragments: no page-level findings. `None` (no config file): the default globs.
+    fragments: Option<Gitignore>,
+    /// The config's `include` globs: files a walk skips by default that it should read.
+    pub include: Option<Arc<Gitignore>>,
+    /// How site files are read (templates, ignore patterns, front matter, JSX props).
+    pub extract: Arc<extract::Options>,
     pub fail_on: Option<FailOn>,
     pub report_unused_suppressions: Option<bool>,
 }
@@ -503,8 +632,8 @@ impl Settings {
             Some(p) => self
                 .overrides
                 .iter()
-                .filter(|(g, _)| matches(g, p, false))
-                .map(|(_, l)| l)
+                .filter(|o| matches(&o.paths, p, false))
+                .map(|o| &o.layer)
                 .collect(),
             None => Vec::new(),
         };
@@ -550,6 +679,8 @@ pub struct PathFilter {
     cwd: PathBuf,
     include: Option<Arc<Gitignore>>,
     exclude: Vec<Arc<Gitignore>>,
+    /// The config's `include`: brings in formats a walk skips by default (`.jsx`, `.tsx`).
+    opt_in: Option<Arc<Gitignore>>,
 }
 
 impl PathFilter {
@@ -579,7 +710,19 @@ impl PathFilter {
             cwd: cwd.to_path_buf(),
             include: (!include.is_empty()).then(|| Arc::new(include)),
             exclude: excludes,
+            opt_in: settings.include.clone(),
         })
+    }
+
+    /// Whether a walked file of a format that is skipped by default is brought in: by the
+    /// config's `include`, or by a `--include` glob.
+    #[must_use]
+    pub fn opted_in(&self, path: &Path) -> bool {
+        let abs = absolute(&self.cwd, path);
+        [&self.opt_in, &self.include]
+            .into_iter()
+            .flatten()
+            .any(|g| matches(g, &abs, false))
     }
 
     /// Whether a walked entry is excluded (a directory is then not entered).
@@ -605,6 +748,31 @@ impl PathFilter {
 }
 
 impl Settings {
+    /// Whether the file at `path` (absolute, clean) is a fragment (the config's `fragments`, or
+    /// by default `_includes/`, `layouts/`, `partials/`, `components/` …).
+    #[must_use]
+    pub fn is_fragment(&self, path: &Path) -> bool {
+        match &self.fragments {
+            Some(g) => matches(g, path, false),
+            None => matches(site::default_fragments_ref(), path, false),
+        }
+    }
+
+    /// The shared footer for the file at `path`: the last matching override's, else the
+    /// top-level one.
+    #[must_use]
+    pub fn footer_for(&self, path: Option<&Path>) -> Option<&site::Footer> {
+        path.and_then(|p| {
+            self.overrides
+                .iter()
+                .rev()
+                .filter(|o| o.footer.is_some())
+                .find(|o| matches(&o.paths, p, false))
+                .and_then(|o| o.footer.as_ref())
+        })
+        .or(self.footer.as_ref())
+    }
+
     /// Checks one file under these settings: extraction, the rules (with the shared footer as
     /// context), the file's rule selection (`cli_enabled` is the command line's `--select` /
     /// `--ignore`), then its suppression comments. `path` is the file's absolute, clean path for
@@ -618,13 +786,27 @@ impl Settings {
         cli: &CliSelection<'_>,
     ) -> FileReport {
         let file_rules = self.file_rules(rules, path, cli.select_given);
-        let enabled = |rule: usize| file_rules.enabled(rule) && (cli.enabled)(&rules.rules[rule]);
-        let footer = self.footer.as_deref().unwrap_or(&[]);
+        // A fragment (a partial, an include, a layout) is part of many pages: its sentences are
+        // checked, but whether a page discloses a caveat is a question for the page.
+        let fragment = path.is_some_and(|p| self.is_fragment(p));
+        let enabled = |rule: usize| {
+            let r = &rules.rules[rule];
+            file_rules.enabled(rule)
+                && (cli.enabled)(r)
+                && !(fragment && r.category == Category::MissingCaveat)
+        };
+        let footer = self.footer_for(path);
         // Blocks go to the checker as the extractor finishes them and are dropped once decided:
         // a large file never has all its prose in memory at once.
         let mut checker = check::Checker::new(rules, &enabled);
-        let comments = extract::extract_to(source.format, &source.text, &mut |b| checker.feed(b));
-        let mut findings = checker.finish(footer);
+        if let Some(f) = footer {
+            checker.footer_counts(f.names());
+        }
+        let comments =
+            extract::extract_to_with(source.format, &source.text, &self.extract, &mut |b| {
+                checker.feed(b);
+            });
+        let mut findings = checker.finish(footer.map_or(&[][..], |f| &f.blocks[..]));
         let meta = if comments.is_empty() {
             Vec::new()
         } else {

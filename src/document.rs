@@ -8,6 +8,9 @@
 //! which is why a Markdown or HTML extractor plugs in without touching the engine.
 
 use std::ops::Range;
+use std::sync::Arc;
+
+use crate::extract::template::Mask;
 
 /// What kind of element a block came from. Headings, list items and table cells are sentences of
 /// their own even without a full stop.
@@ -292,6 +295,9 @@ impl BlockBuf {
 pub struct ProseBuilder {
     blocks: Vec<Block>,
     cur: BlockBuf,
+    /// Source ranges that are not prose (template syntax, ignore patterns): text inside them is
+    /// dropped as it is pushed, whatever the extractor thought it was.
+    mask: Option<Arc<Mask>>,
 }
 
 impl ProseBuilder {
@@ -300,8 +306,43 @@ impl ProseBuilder {
         Self::default()
     }
 
-    /// Appends text that appears verbatim in the source starting at byte `src_start`.
+    /// A builder that drops the text of `mask`'s ranges (see [`crate::extract::template`]).
+    #[must_use]
+    pub fn with_mask(mask: Option<Arc<Mask>>) -> Self {
+        Self {
+            mask: mask.filter(|m| !m.is_empty()),
+            ..Self::default()
+        }
+    }
+
+    /// Appends text that appears verbatim in the source starting at byte `src_start`. A masked
+    /// range inside it becomes a space, or a sentence break for a block construct.
     pub fn text(&mut self, text: &str, src_start: usize) {
+        let Some(mask) = self.mask.clone() else {
+            self.unmasked_text(text, src_start);
+            return;
+        };
+        let end = src_start + text.len();
+        let mut at = src_start;
+        for m in mask.overlapping(src_start..end) {
+            if m.range.start > at
+                && let Some(piece) = text.get(at - src_start..m.range.start - src_start)
+            {
+                self.unmasked_text(piece, at);
+            }
+            if m.breaks {
+                self.sentence_break();
+            } else {
+                self.space(m.range.start.max(src_start));
+            }
+            at = at.max(m.range.end.min(end));
+        }
+        if let Some(piece) = text.get(at - src_start..).filter(|p| !p.is_empty()) {
+            self.unmasked_text(piece, at);
+        }
+    }
+
+    fn unmasked_text(&mut self, text: &str, src_start: usize) {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -345,6 +386,18 @@ impl ProseBuilder {
     /// Appends text that replaces the source range `src` (a decoded entity, an escape): every
     /// character of it maps to the whole range.
     pub fn decoded(&mut self, text: &str, src: Range<usize>) {
+        if let Some(m) = self
+            .mask
+            .as_ref()
+            .and_then(|m| m.overlapping(src.clone()).first())
+        {
+            if m.breaks {
+                self.sentence_break();
+            } else {
+                self.cur.space(src);
+            }
+            return;
+        }
         for c in text.chars() {
             if is_ignored_mark(c) {
                 continue;

@@ -90,12 +90,21 @@ pub fn caveat_text(rules: &RuleSet, f: &Finding, text: &str) -> Option<String> {
 
 /// Whether replacing `source` (the bytes of a span) keeps the markup intact.
 fn in_prose(format: Format, source: &str) -> bool {
+    // A span across template syntax (`a {{ .Name }} cure`) would rewrite the template.
+    if ["{{", "{%", "{#", "%}", "}}"]
+        .iter()
+        .any(|t| source.contains(t))
+    {
+        return false;
+    }
     match format {
         // A Word document's text has no markup (its runs are rebuilt by `annotate`).
         Format::Text | Format::Docx | Format::Odt => true,
         // Entities and escapes are prose (the span covers them whole); tags are not.
         Format::Html => !source.contains(['<', '>']),
         Format::Markdown => !source.contains(['*', '_', '`', '[', ']', '<', '>']),
+        // JSX text and string props; an expression or a tag is code.
+        Format::Jsx => !source.contains(['<', '>', '{', '}', '"', '\'', '`']),
     }
 }
 
@@ -546,6 +555,8 @@ pub fn caveat_edit(rules: &RuleSet, f: &Finding, format: Format, text: &str) -> 
     let sentence = sentence.as_str();
     let eol = line_ending(text);
     let mut edit = match format {
+        // A component's copy has no place a sentence can be appended to safely.
+        Format::Jsx => return None,
         Format::Text | Format::Markdown | Format::Docx | Format::Odt => {
             append_paragraph(text, sentence, eol)
         }

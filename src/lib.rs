@@ -14,5 +14,6 @@ pub mod rules;
 pub mod run;
 pub mod segment;
 pub mod serve;
+pub mod site;
 pub mod source;
 pub mod suppress;

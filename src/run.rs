@@ -294,23 +294,93 @@ enum Input {
     File(PathBuf, Format),
 }
 
+/// Why a walk passed over a file, in the order the "no files to check" error lists them.
+const SKIP_REASONS: [&str; 5] = [
+    "not supported yet (.pdf, .doc, .rtf, .pages)",
+    "of a format claimlint does not read",
+    ".jsx/.tsx without an `include` glob",
+    "outside --include",
+    "excluded",
+];
+
+/// Files a walk passed over, by reason, for the "no files to check" error (issue 22: nothing
+/// passes silently).
+#[derive(Debug, Default)]
+struct Skipped {
+    /// By reason, in the order of [`SKIP_REASONS`].
+    reasons: Vec<(&'static str, usize)>,
+}
+
+impl Skipped {
+    fn add(&mut self, reason: &'static str) {
+        self.add_n(reason, 1);
+    }
+
+    fn add_n(&mut self, reason: &'static str, count: usize) {
+        match self.reasons.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += count,
+            None => {
+                self.reasons.push((reason, count));
+                self.reasons
+                    .sort_by_key(|(r, _)| SKIP_REASONS.iter().position(|s| s == r));
+            }
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.reasons.iter().map(|(_, n)| n).sum()
+    }
+
+    /// `no files to check (3 skipped: 2 of a format claimlint does not read, 1 excluded)`.
+    fn message(&self) -> String {
+        if self.reasons.is_empty() {
+            return "no files to check".to_string();
+        }
+        let parts: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect();
+        format!(
+            "no files to check ({} skipped: {})",
+            self.total(),
+            parts.join(", ")
+        )
+    }
+}
+
 /// Expands the command-line paths: directories are walked (honouring .gitignore and .ignore,
-/// skipping hidden entries, keeping only files of a known format); a file named explicitly is
-/// read whatever its extension, as plain text when the extension is unknown, and whatever the
-/// `--include` / `--exclude` globs and the config's `exclude` say (ripgrep's habit).
+/// skipping hidden entries, keeping only files of a known format, and `.jsx` / `.tsx` only when an
+/// `include` glob brings them in); a file named explicitly is read whatever its extension, as
+/// plain text when the extension is unknown, and whatever the `--include` / `--exclude` globs and
+/// the config's `exclude` say (ripgrep's habit) — except a format claimlint knows it cannot read
+/// yet (`.pdf`, `.doc`), which is an error saying so.
 fn collect_inputs(
     paths: &[PathBuf],
     filter: &PathFilter,
+    force_exclude: bool,
     errors: &mut Vec<SourceError>,
+    skipped: &mut Skipped,
 ) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, filter, &mut inputs, errors);
+            walk(path, filter, &mut inputs, errors, skipped);
+        } else if force_exclude && let Some(reason) = walk_skips(path, filter, true) {
+            skipped.add(reason);
+        } else if let Some(reason) = crate::extract::unsupported(path) {
+            errors.push(SourceError::new(
+                path.display().to_string(),
+                SourceErrorKind::Other(reason.to_string()),
+            ));
         } else {
             let format = Format::from_path(path).unwrap_or(Format::Text);
+            if let Some(e) = unreadable_format(path, format) {
+                errors.push(e);
+                continue;
+            }
             inputs.push(Input::File(path.clone(), format));
         }
     }
@@ -322,17 +392,69 @@ fn collect_inputs(
     inputs
 }
 
-fn walk(root: &Path, filter: &PathFilter, inputs: &mut Vec<Input>, errors: &mut Vec<SourceError>) {
+/// Why a walk would pass over the file at `path` (`--force-exclude` applies this to `named`
+/// files, whose excluded parents the walk has not pruned), or `None` when it would read it.
+fn walk_skips(path: &Path, filter: &PathFilter, named: bool) -> Option<&'static str> {
+    if named
+        && (filter.excluded(path, false)
+            || path
+                .ancestors()
+                .skip(1)
+                .any(|a| !a.as_os_str().is_empty() && filter.excluded(a, true)))
+    {
+        return Some(SKIP_REASONS[4]);
+    }
+    let Some(format) = Format::from_path(path) else {
+        return Some(if crate::extract::unsupported(path).is_some() {
+            SKIP_REASONS[0]
+        } else {
+            SKIP_REASONS[1]
+        });
+    };
+    if !format.walked_by_default() && !filter.opted_in(path) {
+        Some(SKIP_REASONS[2])
+    } else if !filter.included(path) {
+        Some(SKIP_REASONS[3])
+    } else {
+        None
+    }
+}
+
+/// A format this build cannot read: `.jsx` / `.tsx` without the `jsx` feature.
+fn unreadable_format(path: &Path, format: Format) -> Option<SourceError> {
+    (format == Format::Jsx && !cfg!(feature = "jsx")).then(|| {
+        SourceError::new(
+            path.display().to_string(),
+            SourceErrorKind::Other(
+                "reading .jsx and .tsx needs claimlint built with its `jsx` feature".into(),
+            ),
+        )
+    })
+}
+
+fn walk(
+    root: &Path,
+    filter: &PathFilter,
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<SourceError>,
+    skipped: &mut Skipped,
+) {
     // Symlinks are not followed (ripgrep's default), so a link cycle cannot trap the walk. The
     // ignore files apply outside a git repository too: a site tree is often not one. Excluded
     // directories are pruned, not entered; `--include` is checked per file afterwards so that it
     // only narrows the walk (the `ignore` crate's own overrides would let a whitelist glob bring
     // back gitignored and hidden files).
     let excluded = filter.clone();
+    let pruned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let pruned_in = pruned.clone();
     let walker = ignore::WalkBuilder::new(root)
         .filter_entry(move |e| {
-            e.depth() == 0
-                || !excluded.excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+            let keep = e.depth() == 0
+                || !excluded.excluded(e.path(), e.file_type().is_some_and(|t| t.is_dir()));
+            if !keep {
+                pruned_in.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            keep
         })
         .hidden(true)
         .git_ignore(true)
@@ -347,18 +469,28 @@ fn walk(root: &Path, filter: &PathFilter, inputs: &mut Vec<Input>, errors: &mut 
                 if !e.file_type().is_some_and(|t| t.is_file()) {
                     continue;
                 }
+                let path = e.path();
                 // `~$draft.docx` is the owner file Word keeps beside an open document, not a
                 // document.
                 let lock_file = e.file_name().to_string_lossy().starts_with("~$");
-                if let Some(format) = Format::from_path(e.path())
-                    && !lock_file
-                    && filter.included(e.path())
-                {
-                    inputs.push(Input::File(e.into_path(), format));
+                if let Some(reason) = walk_skips(path, filter, false) {
+                    skipped.add(reason);
+                } else if lock_file {
+                    skipped.add(SKIP_REASONS[1]);
+                } else if let Some(format) = Format::from_path(path) {
+                    if let Some(err) = unreadable_format(path, format) {
+                        errors.push(err);
+                    } else {
+                        inputs.push(Input::File(e.into_path(), format));
+                    }
                 }
             }
             Err(e) => errors.push(walk_error(root, e)),
         }
+    }
+    let n = pruned.load(std::sync::atomic::Ordering::Relaxed);
+    if n > 0 {
+        skipped.add_n(SKIP_REASONS[4], n);
     }
 }
 
@@ -420,7 +552,19 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     };
 
     let mut errors = Vec::new();
-    let inputs = collect_inputs(&args.paths, &path_filter, &mut errors);
+    let mut skipped = Skipped::default();
+    let inputs = collect_inputs(
+        &args.paths,
+        &path_filter,
+        args.paths_filter.force_exclude,
+        &mut errors,
+        &mut skipped,
+    );
+    if inputs.is_empty() && errors.is_empty() {
+        // Nothing passes silently: a run that checked nothing is an error, not a clean page.
+        writeln!(io.stderr, "error: {}", skipped.message())?;
+        return Ok(Exit::Error);
+    }
 
     // Standard input is read up front, on this thread; files are read by the workers.
     let mut stdin_file = None;
@@ -513,6 +657,7 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         rules: &rules,
         files,
         files_checked,
+        files_failed: errors.len(),
     };
     if ci.report_to_stderr {
         emit_check_report(args, &report, false, io.stderr)?;
@@ -840,7 +985,7 @@ fn emit_check_report(
     color: bool,
     w: &mut dyn Write,
 ) -> io::Result<()> {
-    use crate::report::{concise, github, sarif, statistics};
+    use crate::report::{concise, github, markdown, sarif, statistics};
     match (args.format, args.ci.statistics) {
         (CheckFormat::Json, true) => statistics::emit_json(w, report),
         (_, true) => statistics::emit(w, report),
@@ -850,7 +995,7 @@ fn emit_check_report(
         (CheckFormat::Sarif, false) => sarif::emit(w, report),
         (CheckFormat::Github, false) => github::emit(w, report),
         (CheckFormat::Html, false) => crate::report::html::emit(w, report),
-        (CheckFormat::Markdown, false) => crate::report::markdown::emit(w, report),
+        (CheckFormat::Markdown, false) => markdown::emit(w, report),
     }
 }
 

@@ -313,7 +313,12 @@ fn unreadable_encodings_are_skipped_with_an_error() {
         err.contains("error: bad.txt: invalid UTF-8 at byte 3"),
         "{err}"
     );
-    assert!(stdout(&out).contains("checked 1 file: no problems found"));
+    // Never "no problems found" when a path could not be checked (issue 22).
+    assert!(
+        stdout(&out).contains("checked 1 file; 3 paths could not be checked"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

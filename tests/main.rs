@@ -14,5 +14,6 @@ mod lsp;
 mod props;
 mod review;
 mod serve;
+mod sites;
 mod suppress;
 mod walk;

@@ -24,7 +24,7 @@ use std::convert::Infallible;
 use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
 use html5gum::{Emitter, ForwardingEmitter, HtmlString, Span, Spanned, StartTag, Token, Tokenizer};
 
-use super::{Comment, Extracted, TEXT_PIECE, emit_in_order, in_pieces};
+use super::{Comment, Context, Extracted, TEXT_PIECE, emit_in_order, in_pieces};
 use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Elements whose content is not prose a reader sees. `noframe` is html5gum's spelling of
@@ -109,14 +109,12 @@ const PROSE_ATTRIBUTES: [&str; 2] = ["alt", "title"];
 
 #[must_use]
 pub fn extract(src: &str) -> Extracted {
-    let mut blocks = Vec::new();
-    let comments = extract_to(src, &mut |b| blocks.push(b));
-    Extracted { blocks, comments }
+    super::extract(super::Format::Html, src)
 }
 
 /// Extracts the prose of `src`, handing each block to `sink` as soon as its place is final.
-pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
-    let mut walk = Walk::new(src, sink);
+pub(crate) fn extract_to(src: &str, cx: &Context<'_>, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
+    let mut walk = Walk::new(src, cx, sink);
     let mut inner = CallbackEmitter::new(Events {
         walk: &mut walk,
         tag: StartTag::default(),
@@ -281,12 +279,12 @@ struct Walk<'s, 'k> {
 }
 
 impl<'s, 'k> Walk<'s, 'k> {
-    fn new(src: &'s str, sink: &'k mut dyn FnMut(Block)) -> Self {
+    fn new(src: &'s str, cx: &Context<'_>, sink: &'k mut dyn FnMut(Block)) -> Self {
         Self {
             src,
             sink,
-            b: ProseBuilder::new(),
-            side: ProseBuilder::new(),
+            b: cx.builder(),
+            side: cx.builder(),
             comments: Vec::new(),
             open: Vec::new(),
             skipped: [0; SKIPPED.len()],

@@ -4,7 +4,9 @@
 //! text and image alt text; never code, raw HTML or URLs. This module walks pulldown-cmark's event
 //! stream with source offsets and pushes exactly that prose through a [`ProseBuilder`], so every
 //! character of a block maps back to the bytes it came from. HTML comments are collected because
-//! they carry suppression directives. Front matter contributes only its `title` and `description`.
+//! they carry suppression directives. Front matter contributes only the fields a visitor sees
+//! (`title`, `description`, `summary`, … or the config's `front-matter-fields`), and MDX component
+//! tags only the string values of their copy props (`title=`, `alt=`, … or `jsx-props`).
 //!
 //! The walk is a flat loop over events with explicit stacks (never recursion), so pathological
 //! nesting (`- - - - …`, `>>>>…`) costs memory linear in the input and cannot overflow the stack.
@@ -14,11 +16,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{Comment, Extracted, emit_in_order, in_pieces};
+use super::{Comment, Context, Extracted, emit_in_order, in_pieces};
 use crate::document::{Block, BlockKind, ProseBuilder};
-
-/// Front-matter keys whose values a reader sees (page title, search snippet).
-const FRONT_MATTER_KEYS: [&str; 2] = ["title", "description"];
 
 /// Longest run of lines one MDX JSX tag may span before we stop treating it as a tag: an
 /// unbalanced `{` must not blank the rest of the document.
@@ -29,17 +28,39 @@ const MAX_JSX_TAG_BYTES: usize = 16 * 1024;
 
 #[must_use]
 pub fn extract(src: &str) -> Extracted {
-    let mut blocks = Vec::new();
-    let comments = extract_to(src, &mut |b| blocks.push(b));
-    Extracted { blocks, comments }
+    super::extract(super::Format::Markdown, src)
 }
 
 /// Extracts the prose of `src`, handing each block to `sink` as soon as its place is final.
-pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
+pub(crate) fn extract_to(src: &str, cx: &Context<'_>, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
     // MDX lines are blanked to spaces of the same byte length, so every offset the parser reports
     // is still an offset into `src`.
-    let text = blank_mdx(src);
-    let mut walk = Walk::new(&text, sink);
+    let (text, jsx_tags, inline_tags) = blank_mdx(src);
+    // Inline JSX tags are not prose: they join the mask the builders drop.
+    let masked;
+    let side_cx = cx;
+    let cx = if inline_tags.is_empty() {
+        cx
+    } else {
+        let mut mask = cx.mask.as_deref().cloned().unwrap_or_default();
+        mask.extend(inline_tags, false);
+        masked = Context {
+            opts: cx.opts,
+            mask: Some(std::sync::Arc::new(mask)),
+        };
+        &masked
+    };
+    let mut walk = Walk::new(&text, cx, sink);
+    // Prop values live inside the masked tags: the side builder (alt text, front matter, props)
+    // masks template syntax only.
+    walk.side = side_cx.builder();
+    walk.orig = src;
+    // The copy in MDX component props (`<Callout title="…">`), read where the tags stand.
+    for tag in jsx_tags {
+        walk.attributes
+            .extend(jsx_attribute_values(src, tag, cx.opts));
+    }
+    walk.attributes.reverse();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -163,15 +184,24 @@ struct Walk<'s, 'k> {
     /// Whether each open link is an autolink (its text is the URL).
     links: Vec<bool>,
     meta: bool,
+    /// The front-matter fields read as prose.
+    fields: Vec<&'k str>,
+    /// Source ranges of MDX prop values still to push as attribute blocks, last first.
+    attributes: Vec<Range<usize>>,
+    /// The source before MDX lines were blanked (prop values live in those lines).
+    orig: &'s str,
 }
 
 impl<'s, 'k> Walk<'s, 'k> {
-    fn new(src: &'s str, sink: &'k mut dyn FnMut(Block)) -> Self {
+    fn new(src: &'s str, cx: &'k Context<'k>, sink: &'k mut dyn FnMut(Block)) -> Self {
         Self {
             src,
             sink,
-            b: ProseBuilder::new(),
-            side: ProseBuilder::new(),
+            b: cx.builder(),
+            side: cx.builder(),
+            fields: cx.opts.front_matter_fields(),
+            attributes: Vec::new(),
+            orig: src,
             comments: Vec::new(),
             kinds: Vec::new(),
             skip: 0,
@@ -201,7 +231,23 @@ impl<'s, 'k> Walk<'s, 'k> {
         self.kinds.pop();
     }
 
+    /// Pushes the MDX prop values that start before `pos` as attribute blocks.
+    fn attributes_before(&mut self, pos: usize) {
+        if self.images > 0 {
+            return;
+        }
+        while let Some(r) = self.attributes.last().filter(|r| r.start < pos).cloned() {
+            self.attributes.pop();
+            if let Some(text) = self.orig.get(r.clone()) {
+                self.side.end_block(BlockKind::Attribute);
+                self.side.text(text, r.start);
+                self.side.end_block(BlockKind::Attribute);
+            }
+        }
+    }
+
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        self.attributes_before(range.start);
         match event {
             Event::Start(tag) => self.start(&tag, range),
             Event::End(tag) => self.end(tag),
@@ -344,7 +390,7 @@ impl<'s, 'k> Walk<'s, 'k> {
 
     fn text(&mut self, text: &str, range: Range<usize>) {
         if self.meta {
-            front_matter(self.src, range, &mut self.side);
+            front_matter(self.src, range, &self.fields, &mut self.side);
             return;
         }
         if self.skip > 0 {
@@ -365,6 +411,7 @@ impl<'s, 'k> Walk<'s, 'k> {
     }
 
     fn finish(mut self) -> Vec<Comment> {
+        self.attributes_before(usize::MAX);
         self.b.end_block(BlockKind::Paragraph);
         self.side.end_block(BlockKind::Paragraph);
         // Side blocks (alt text, front matter) go where they appear in the source.
@@ -424,9 +471,63 @@ pub(super) fn scan_comments(src: &str, range: Range<usize>, out: &mut Vec<Commen
     }
 }
 
-/// Pushes the `title` and `description` values of a YAML or TOML front-matter body
-/// (`src[range]`) as metadata blocks.
-fn front_matter(src: &str, range: Range<usize>, b: &mut ProseBuilder) {
+/// The body and whole range of a front-matter block at the very start of `src` (`---` YAML or
+/// `+++` TOML, each fence on a line of its own), for formats whose parser does not read it (an
+/// HTML page of a Jekyll site).
+#[must_use]
+pub(super) fn front_matter_range(src: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let fence = ["---", "+++"].into_iter().find(|f| src.starts_with(f))?;
+    let first = src.find('\n')?;
+    if src[..first].trim_end() != fence {
+        return None;
+    }
+    let mut at = first + 1;
+    for line in src[at..].split_inclusive('\n') {
+        if line.trim_end() == fence || (fence == "---" && line.trim_end() == "...") {
+            return Some((first + 1..at, 0..at + line.len()));
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// One key of a front-matter line: its name, where its value starts (after `:` or `=`, in
+/// `line`) and whether it is YAML.
+fn front_matter_key(rest: &str) -> Option<(&str, usize, bool)> {
+    let (key, after) = match rest.as_bytes().first()? {
+        q @ (b'"' | b'\'') => {
+            let close = rest[1..].find(*q as char)? + 1;
+            (&rest[1..close], close + 1)
+        }
+        _ => {
+            let end = rest.find([':', '=', ' ', '\t']).unwrap_or(rest.len());
+            (&rest[..end], end)
+        }
+    };
+    if key.is_empty() {
+        return None;
+    }
+    let tail = &rest[after..];
+    let sep = tail.len() - tail.trim_start_matches([' ', '\t']).len();
+    match tail.as_bytes().get(sep) {
+        // A YAML key's colon is followed by a space or the end of the line (`http://x` is not a key).
+        Some(b':')
+            if tail
+                .as_bytes()
+                .get(sep + 1)
+                .is_none_or(|c| c.is_ascii_whitespace()) =>
+        {
+            Some((key, after + sep + 1, true))
+        }
+        Some(b'=') => Some((key, after + sep + 1, false)),
+        _ => None,
+    }
+}
+
+/// Pushes the values of the front-matter `fields` (dotted paths, `seo.description`) of a YAML or
+/// TOML front-matter body (`src[range]`) as metadata blocks. Nesting is read from indentation in
+/// YAML and from `[table]` headers and dotted keys in TOML.
+pub(super) fn front_matter(src: &str, range: Range<usize>, fields: &[&str], b: &mut ProseBuilder) {
     let Some(body) = src.get(range.clone()) else {
         return;
     };
@@ -438,30 +539,70 @@ fn front_matter(src: &str, range: Range<usize>, b: &mut ProseBuilder) {
             Some((at, line))
         })
         .collect();
+    // YAML: the open mapping keys with their indentation; TOML: the current table.
+    let mut parents: Vec<(usize, String)> = Vec::new();
+    let mut table = String::new();
+    let mut skip_to = 0;
     for (i, &(at, line)) in lines.iter().enumerate() {
+        if i < skip_to {
+            continue;
+        }
         let indent = line.len() - line.trim_start().len();
-        let rest = &line[indent..];
-        let Some(key) = FRONT_MATTER_KEYS.into_iter().find(|k| {
-            rest.get(..k.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(k))
-        }) else {
+        let rest = line[indent..].trim_end_matches(['\n', '\r']);
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        if let Some(header) = rest.strip_prefix('[').filter(|_| indent == 0) {
+            // A TOML table header (`[seo]`, `[[links]]`).
+            table = header
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            continue;
+        }
+        let Some((key, value_at, yaml)) = front_matter_key(rest) else {
             continue;
         };
-        let after_key = &rest[key.len()..];
-        let sep = after_key.len() - after_key.trim_start_matches([' ', '\t']).len();
-        let (yaml, value_off) = match after_key.as_bytes().get(sep) {
-            Some(b':') => (true, indent + key.len() + sep + 1),
-            Some(b'=') => (false, indent + key.len() + sep + 1),
-            _ => continue,
+        let path = if yaml {
+            parents.retain(|(ind, _)| *ind < indent);
+            let mut p: Vec<&str> = parents.iter().map(|(_, k)| k.as_str()).collect();
+            p.push(key);
+            p.join(".")
+        } else if table.is_empty() {
+            key.split('.').map(str::trim).collect::<Vec<_>>().join(".")
+        } else {
+            format!(
+                "{table}.{}",
+                key.split('.').map(str::trim).collect::<Vec<_>>().join(".")
+            )
         };
+        let value_off = indent + value_at;
         let value = &line[value_off..];
         let value_off = value_off + (value.len() - value.trim_start_matches([' ', '\t']).len());
-        let value_abs = range.start + at + value_off;
-        let rest_of_body = &body[at + value_off..];
         // Continuation lines of a YAML plain or block scalar: indented deeper than the key.
-        let continuation = lines[i + 1..]
+        let more = lines[i + 1..]
             .iter()
             .take_while(|(_, l)| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+            .count();
+        let value_empty = line[value_off..].trim().is_empty();
+        if yaml && value_empty {
+            // A nested mapping (or a list) follows: its keys are children of this one.
+            parents.push((indent, key.to_string()));
+            continue;
+        }
+        if yaml {
+            skip_to = i + 1 + more;
+        }
+        if !fields.iter().any(|f| f.eq_ignore_ascii_case(&path)) {
+            continue;
+        }
+        let value_abs = range.start + at + value_off;
+        let rest_of_body = &body[at + value_off..];
+        let continuation = lines[i + 1..i + 1 + more]
+            .iter()
             .map(|&(a, l)| (range.start + a, l));
         push_scalar(b, rest_of_body, value_abs, yaml, continuation);
         b.end_block(BlockKind::Metadata);
@@ -605,7 +746,7 @@ fn strip_yaml_comment(line: &str) -> &str {
 /// The patterns are narrow enough to apply to plain Markdown too: a prose line never starts with
 /// `import x from` or `export const`, and a line holding only `<Capitalised>` tags would be an HTML
 /// block, which is skipped anyway. Fenced code blocks are left alone.
-fn blank_mdx(src: &str) -> Cow<'_, str> {
+fn blank_mdx(src: &str) -> (Cow<'_, str>, Vec<Range<usize>>, Vec<Range<usize>>) {
     let lines: Vec<(usize, &str)> = src
         .split_inclusive('\n')
         .scan(0, |off, line| {
@@ -615,6 +756,8 @@ fn blank_mdx(src: &str) -> Cow<'_, str> {
         })
         .collect();
     let mut blank: Vec<Range<usize>> = Vec::new();
+    let mut jsx: Vec<Range<usize>> = Vec::new();
+    let mut inline: Vec<Range<usize>> = Vec::new();
     let mut fence: Option<&str> = None;
     let mut i = 0;
     while i < lines.len() {
@@ -642,15 +785,19 @@ fn blank_mdx(src: &str) -> Cow<'_, str> {
         }
         if let Some(end) = jsx_only_lines(src, &lines, i) {
             blank.push(at..end);
+            jsx.push(at..end);
             while i < lines.len() && lines[i].0 < end {
                 i += 1;
             }
             continue;
         }
+        inline_jsx_tags(src, at, line, &mut inline);
         i += 1;
     }
+    jsx.extend(inline.iter().cloned());
+    jsx.sort_by_key(|r| r.start);
     if blank.is_empty() {
-        return Cow::Borrowed(src);
+        return (Cow::Borrowed(src), jsx, inline);
     }
     let mut bytes = src.as_bytes().to_vec();
     for r in blank {
@@ -661,7 +808,144 @@ fn blank_mdx(src: &str) -> Cow<'_, str> {
         }
     }
     // Only whole characters were replaced, each byte by an ASCII space.
-    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| src.to_string()))
+    (
+        Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| src.to_string())),
+        jsx,
+        inline,
+    )
+}
+
+/// JSX tags inside a line of prose (`Text <Badge label="x" /> more`, `<Note>Text</Note>`): their
+/// ranges, which are masked rather than blanked (a blanked tag at the start of a line would indent
+/// the text after it into a code block). Inline code spans are left alone; a tag must close on
+/// its own line.
+fn inline_jsx_tags(src: &str, at: usize, line: &str, out: &mut Vec<Range<usize>>) {
+    let bytes = src.as_bytes();
+    let end = at + line.len();
+    let mut i = at;
+    while i < end {
+        match bytes[i] {
+            b'`' => {
+                let run = bytes[i..end].iter().take_while(|&&b| b == b'`').count();
+                let fence = &src[i..i + run];
+                i += run;
+                if let Some(close) = src[i..end].find(fence) {
+                    i += close + run;
+                }
+            }
+            b'<' if matches!(bytes.get(i + 1), Some(c) if c.is_ascii_uppercase() || *c == b'>')
+                || (bytes.get(i + 1) == Some(&b'/')
+                    && matches!(bytes.get(i + 2), Some(c) if c.is_ascii_uppercase() || *c == b'>')) =>
+            {
+                match jsx_tag_end(bytes, i, end) {
+                    Some(tag_end) => {
+                        out.push(i..tag_end);
+                        i = tag_end;
+                    }
+                    None => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// The source ranges of the string values of copy props (see [`super::Options::is_jsx_prop`]) in
+/// the JSX tags of `src[range]`: `title="…"`, `alt='…'`, `label={"…"}`. Expressions, spreads and
+/// other props are skipped; a tag that never closes ends the scan.
+fn jsx_attribute_values(
+    src: &str,
+    range: Range<usize>,
+    opts: &super::Options,
+) -> Vec<Range<usize>> {
+    let bytes = src.as_bytes();
+    let end = range.end.min(bytes.len());
+    let mut out = Vec::new();
+    let mut i = range.start;
+    while i < end {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let Some(tag_end) = jsx_tag_end(bytes, i, end) else {
+            break;
+        };
+        // Skip the tag name, then read `name=value` pairs.
+        let mut j = i + 1;
+        while j < tag_end && !bytes[j].is_ascii_whitespace() && !matches!(bytes[j], b'>' | b'/') {
+            j += 1;
+        }
+        while j < tag_end {
+            let c = bytes[j];
+            if c == b'{' {
+                j = skip_braces(bytes, j, tag_end);
+                continue;
+            }
+            if !(c.is_ascii_alphabetic() || c == b'_') {
+                j += 1;
+                continue;
+            }
+            let name_start = j;
+            while j < tag_end
+                && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b'_' | b'-' | b':'))
+            {
+                j += 1;
+            }
+            let name = &src[name_start..j];
+            if bytes.get(j) != Some(&b'=') {
+                continue;
+            }
+            j += 1;
+            let (quote_at, braced) = match bytes.get(j) {
+                Some(b'"' | b'\'') => (j, false),
+                Some(b'{') if matches!(bytes.get(j + 1), Some(b'"' | b'\'')) => (j + 1, true),
+                Some(b'{') => {
+                    j = skip_braces(bytes, j, tag_end);
+                    continue;
+                }
+                _ => continue,
+            };
+            let q = bytes[quote_at];
+            let Some(len) = bytes[quote_at + 1..tag_end].iter().position(|&b| b == q) else {
+                break;
+            };
+            let value = quote_at + 1..quote_at + 1 + len;
+            j = value.end + 1;
+            if braced {
+                j = skip_braces(bytes, quote_at - 1, tag_end);
+            }
+            if opts.is_jsx_prop(name) && !value.is_empty() {
+                out.push(value);
+            }
+        }
+        i = tag_end;
+    }
+    out
+}
+
+/// Offset past the `}` that closes the `{` at `start` (quotes inside skipped), at most `limit`.
+fn skip_braces(bytes: &[u8], start: usize, limit: usize) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = start;
+    while i < limit {
+        let c = bytes[i];
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'' | b'`') => quote = Some(c),
+            (None, b'{') => depth += 1,
+            (None, b'}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    limit
 }
 
 /// An MDX `import … from …` or `export const …` line (at column 0, as MDX requires).
@@ -974,6 +1258,39 @@ mod tests {
         assert_eq!(src_of(src, &ex.blocks[0], "Cure"), "Cure");
         assert_eq!(src_of(src, &ex.blocks[1], "Guaranteed"), "Guaranteed");
         assert_eq!(ex.blocks[2].text, "Text");
+    }
+
+    #[test]
+    fn front_matter_fields_are_dotted_paths() {
+        let yaml = "---\ntitle: T\nseo:\n  description: Nested\n  title: Not a field\nimages:\n  - description: In a list\nsummary: Sum\nteaser: Not read\n---\n";
+        let got: Vec<String> = extract(yaml).blocks.into_iter().map(|b| b.text).collect();
+        assert_eq!(got, ["T", "Nested", "Sum"]);
+        let toml = "+++\ntitle = 'T'\nog.description = \"Dotted\"\n[seo]\ndescription = \"Table\"\n[params]\ndescription = \"Params\"\n+++\n";
+        let got: Vec<String> = extract(toml).blocks.into_iter().map(|b| b.text).collect();
+        assert_eq!(got, ["T", "Dotted", "Table"]);
+    }
+
+    #[test]
+    fn mdx_copy_props_are_attribute_blocks() {
+        let src = "<Card title=\"Fast relief\" tone={\"not copy\"} alt='Two' {...rest}>\nBody.\n</Card>\n\nText <Badge label={\"Inline\"} /> end.\n";
+        let ex = extract(src);
+        let got: Vec<(BlockKind, &str)> = ex
+            .blocks
+            .iter()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (BlockKind::Attribute, "Fast relief"),
+                (BlockKind::Attribute, "Two"),
+                (BlockKind::Paragraph, "Body."),
+                (BlockKind::Paragraph, "Text end."),
+                (BlockKind::Attribute, "Inline"),
+            ]
+        );
+        assert_eq!(src_of(src, &ex.blocks[0], "relief"), "relief");
+        assert_eq!(src_of(src, &ex.blocks[4], "Inline"), "Inline");
     }
 
     #[test]

@@ -1,15 +1,93 @@
 //! Extractors: a source file → the prose blocks a reader sees, with a map back to the source.
 //!
 //! Each format lives in its own module and produces the same [`Block`]s, so the engine is
-//! format-blind.
+//! format-blind. Before any of them runs, [`template`] finds the ranges that are template syntax
+//! or match the config's ignore patterns, and every extractor's builder drops them.
 
 pub mod docx;
 pub mod html;
+#[cfg(feature = "jsx")]
+pub mod jsx;
 pub mod markdown;
 pub mod odt;
 pub mod plain;
+pub mod template;
 
-use crate::document::{Block, ProseBuilder};
+use std::sync::Arc;
+
+use crate::document::{Block, BlockKind, ProseBuilder};
+use template::{Mask, TemplateOptions};
+
+/// Front-matter fields read as prose when the config names none (`front-matter-fields`): what a
+/// visitor sees as the page's title, subtitle, lead and search or link-preview snippet. A dotted
+/// name is a nested key (`seo.description`: `description` under `seo`).
+pub const FRONT_MATTER_FIELDS: [&str; 9] = [
+    "title",
+    "description",
+    "summary",
+    "excerpt",
+    "subtitle",
+    "lead",
+    "og_description",
+    "seo.description",
+    "og.description",
+];
+
+/// JSX props read as copy when the config names none (`jsx-props`): in MDX component tags and,
+/// when opted in, in `.jsx` / `.tsx` files.
+pub const JSX_PROPS: [&str; 8] = [
+    "title",
+    "description",
+    "alt",
+    "label",
+    "caption",
+    "summary",
+    "subtitle",
+    "heading",
+];
+
+/// How to read site files: what is template syntax, which front-matter fields and JSX props are
+/// copy. [`Options::default`] is every built-in default.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub templates: TemplateOptions,
+    /// `None`: [`FRONT_MATTER_FIELDS`].
+    pub front_matter_fields: Option<Vec<String>>,
+    /// `None`: [`JSX_PROPS`].
+    pub jsx_props: Option<Vec<String>>,
+}
+
+impl Options {
+    /// The front-matter fields to read, as dotted paths.
+    #[must_use]
+    pub fn front_matter_fields(&self) -> Vec<&str> {
+        match &self.front_matter_fields {
+            Some(v) => v.iter().map(String::as_str).collect(),
+            None => FRONT_MATTER_FIELDS.to_vec(),
+        }
+    }
+
+    /// Whether a JSX prop's string value is copy.
+    #[must_use]
+    pub fn is_jsx_prop(&self, name: &str) -> bool {
+        match &self.jsx_props {
+            Some(v) => v.iter().any(|p| p == name),
+            None => JSX_PROPS.contains(&name),
+        }
+    }
+}
+
+/// What every extractor is handed besides the source: the options and the source's mask.
+pub(crate) struct Context<'o> {
+    pub opts: &'o Options,
+    pub mask: Option<Arc<Mask>>,
+}
+
+impl Context<'_> {
+    pub(crate) fn builder(&self) -> ProseBuilder {
+        ProseBuilder::with_mask(self.mask.clone())
+    }
+}
 
 /// The formats claimlint reads, chosen by file extension (or `--stdin-filename`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,6 +99,8 @@ pub enum Format {
     Docx,
     /// An OpenDocument text, read like a Word document (see [`odt`]).
     Odt,
+    /// JavaScript or TypeScript with JSX (`.jsx`, `.tsx`): read only when the config opts in.
+    Jsx,
 }
 
 impl Format {
@@ -43,8 +123,28 @@ impl Format {
             "html" | "htm" | "xhtml" => Some(Self::Html),
             "docx" => Some(Self::Docx),
             "odt" => Some(Self::Odt),
+            "jsx" | "tsx" => Some(Self::Jsx),
             _ => None,
         }
+    }
+
+    /// Whether a directory walk picks this format up on its own (`.jsx` / `.tsx` files are
+    /// components, mostly code: only an `include` glob brings them in).
+    #[must_use]
+    pub fn walked_by_default(self) -> bool {
+        self != Self::Jsx
+    }
+}
+
+/// A format claimlint knows of but cannot read yet, by file extension: a file named on the
+/// command line gets this reason instead of being read as text or called binary.
+#[must_use]
+pub fn unsupported(path: &std::path::Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => Some("PDF files are not supported yet"),
+        "doc" | "rtf" | "pages" => Some("word-processor documents are not supported yet"),
+        _ => None,
     }
 }
 
@@ -68,19 +168,62 @@ pub struct Extracted {
 /// Extracts the prose of `src` read as `format`.
 #[must_use]
 pub fn extract(format: Format, src: &str) -> Extracted {
+    extract_with(format, src, &Options::default())
+}
+
+/// Extracts the prose of `src` read as `format` under `opts`.
+#[must_use]
+pub fn extract_with(format: Format, src: &str, opts: &Options) -> Extracted {
     let mut blocks = Vec::new();
-    let comments = extract_to(format, src, &mut |b| blocks.push(b));
+    let comments = extract_to_with(format, src, opts, &mut |b| blocks.push(b));
     Extracted { blocks, comments }
 }
 
 /// Extracts the prose of `src`, handing each block to `sink` in reading order as soon as it is
 /// final (so that a large file's prose need never be held at once), and returns its comments.
 pub fn extract_to(format: Format, src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
+    extract_to_with(format, src, &Options::default(), sink)
+}
+
+/// [`extract_to`] under `opts`. Template syntax and the ignore patterns are masked first (see
+/// [`template`]); an HTML page's front matter (Jekyll's) is read for its fields and masked.
+pub fn extract_to_with(
+    format: Format,
+    src: &str,
+    opts: &Options,
+    sink: &mut dyn FnMut(Block),
+) -> Vec<Comment> {
+    // A document's paragraphs are its text: no template syntax, no ignore patterns.
+    if format.is_document() {
+        return docx::extract_to(src, sink);
+    }
+    let mut mask = template::mask(src, &opts.templates);
+    let mut cx = Context {
+        opts,
+        mask: (!mask.is_empty()).then(|| Arc::new(mask.clone())),
+    };
+    if format == Format::Html
+        && let Some((body, whole)) = markdown::front_matter_range(src)
+    {
+        let mut side = cx.builder();
+        markdown::front_matter(src, body, &opts.front_matter_fields(), &mut side);
+        side.end_block(BlockKind::Metadata);
+        for b in side.finish() {
+            sink(b);
+        }
+        mask.add(whole, true);
+        cx.mask = Some(Arc::new(mask));
+    }
     match format {
-        Format::Text => plain::extract_to(src, sink),
-        Format::Markdown => markdown::extract_to(src, sink),
-        Format::Html => html::extract_to(src, sink),
+        Format::Text => plain::extract_to(src, &cx, sink),
+        Format::Markdown => markdown::extract_to(src, &cx, sink),
+        Format::Html => html::extract_to(src, &cx, sink),
         Format::Docx | Format::Odt => docx::extract_to(src, sink),
+        #[cfg(feature = "jsx")]
+        Format::Jsx => jsx::extract_to(src, &cx, sink),
+        // Built without the parser: the run reports these files as unsupported before reading.
+        #[cfg(not(feature = "jsx"))]
+        Format::Jsx => Vec::new(),
     }
 }
 

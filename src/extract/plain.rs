@@ -5,7 +5,7 @@
 //! punctuation followed by a capitalised line reads as a heading or label and ends a sentence;
 //! otherwise line breaks are soft (line-wrapped prose).
 
-use super::{Comment, Extracted, in_pieces};
+use super::{Comment, Context, Extracted, in_pieces};
 use crate::document::{Block, BlockKind, ProseBuilder};
 
 /// Longest capitalised line, in words, read as an item of an unmarked list.
@@ -19,14 +19,12 @@ const DIRECTIVE_PREFIX: &str = "claimlint-";
 
 #[must_use]
 pub fn extract(src: &str) -> Extracted {
-    let mut blocks = Vec::new();
-    let comments = extract_to(src, &mut |b| blocks.push(b));
-    Extracted { blocks, comments }
+    super::extract(super::Format::Text, src)
 }
 
 /// Extracts the prose of `src`, handing each block to `sink` as soon as it ends.
-pub fn extract_to(src: &str, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
-    let mut b = ProseBuilder::new();
+pub(crate) fn extract_to(src: &str, cx: &Context<'_>, sink: &mut dyn FnMut(Block)) -> Vec<Comment> {
+    let mut b = cx.builder();
     let mut comments = Vec::new();
     let mut kind: Option<BlockKind> = None;
     let mut prev_line: Option<&str> = None;

@@ -212,6 +212,10 @@ fn line_edits(old: &str, new: &str) -> Vec<Edit> {
 
 /// The suppression comment for finding `f`, if one is found that suppresses exactly it.
 fn suppression(snap: &Snapshot, format: Format, f: &Finding) -> Option<Edit> {
+    // A component's comments are not read for directives (src/extract/jsx.rs reports none).
+    if format == Format::Jsx {
+        return None;
+    }
     let checked = snap.checked.as_ref()?;
     let id = &checked.workspace.rules.rules[f.rule].id;
     let body = snap.body();
@@ -241,6 +245,7 @@ fn suppression(snap: &Snapshot, format: Format, f: &Finding) -> Option<Edit> {
         // Word documents are out of the language server's scope: never opened as text.
         Format::Text | Format::Docx | Format::Odt => format!("{directive}{eol}"),
         Format::Markdown | Format::Html => format!("{indent}<!-- {directive} -->{eol}"),
+        Format::Jsx => return None,
     };
     candidates.push(Edit {
         range: line_start..line_start,

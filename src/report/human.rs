@@ -184,7 +184,11 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>, color: bool) -> io::Result<(
             }
         }
     }
-    writeln!(w, "{}", summary(report.files_checked, report.counts()))
+    writeln!(
+        w,
+        "{}",
+        summary(report.files_checked, report.files_failed, report.counts())
+    )
 }
 
 /// A rendered diagnostic with a pilcrow before the line number of its `--> name:line:col` locus.

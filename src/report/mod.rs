@@ -116,6 +116,9 @@ pub struct Report<'a> {
     pub files: Vec<FileReport>,
     /// How many files were read and checked, with or without findings.
     pub files_checked: usize,
+    /// Paths that could not be checked (reported on stderr): the summary never calls such a run
+    /// clean.
+    pub files_failed: usize,
 }
 
 /// Findings per severity.
@@ -491,8 +494,24 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 /// The one-line summary: `checked 3 files: 2 errors, 5 warnings, 1 info`.
 #[must_use]
-pub fn summary(files_checked: usize, c: Counts) -> String {
+pub fn summary(files_checked: usize, files_failed: usize, c: Counts) -> String {
     let files = count(files_checked, "file", "files");
+    if files_failed > 0 {
+        // Never "no problems found" when a path could not be checked (issue 22).
+        let failed = format!(
+            "{} could not be checked",
+            count(files_failed, "path", "paths")
+        );
+        let found = summary(files_checked, 0, c);
+        let found = found
+            .strip_prefix(&format!("checked {files}: "))
+            .unwrap_or(&found);
+        return if found == "no problems found" {
+            format!("checked {files}; {failed}")
+        } else {
+            format!("checked {files}: {found}; {failed}")
+        };
+    }
     let mut parts = Vec::new();
     if c.errors > 0 {
         parts.push(count(c.errors, "error", "errors"));
@@ -530,12 +549,21 @@ mod tests {
             infos: 1,
         };
         assert_eq!(
-            summary(3, c),
+            summary(3, 0, c),
             "checked 3 files: 2 errors, 5 warnings, 1 info"
         );
         assert_eq!(
-            summary(1, Counts::default()),
+            summary(1, 0, Counts::default()),
             "checked 1 file: no problems found"
+        );
+        // A path that could not be checked is never a clean run.
+        assert_eq!(
+            summary(0, 1, Counts::default()),
+            "checked 0 files; 1 path could not be checked"
+        );
+        assert_eq!(
+            summary(2, 3, c),
+            "checked 2 files: 2 errors, 5 warnings, 1 info; 3 paths could not be checked"
         );
     }
 }

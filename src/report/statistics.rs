@@ -158,7 +158,7 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
     writeln!(
         w,
         "{}",
-        super::summary(report.files_checked, report.counts())
+        super::summary(report.files_checked, report.files_failed, report.counts())
     )
 }
 

@@ -700,6 +700,7 @@ fn lint(rules: &RuleSet, body: &[u8], cap: usize) -> Reply {
         rules,
         files,
         files_checked: 1,
+        files_failed: 0,
     };
     let mut out = Vec::new();
     if total > cap {
@@ -779,6 +780,7 @@ fn report(rules: &RuleSet, body: &[u8], cap: usize) -> Reply {
         rules,
         files,
         files_checked: 1,
+        files_failed: 0,
     };
     let mut out = Vec::new();
     match crate::report::html::emit(&mut out, &report) {
