@@ -669,21 +669,14 @@ impl<'r> Checker<'r> {
                 // Driven by the dictionary: the page's main treatment, named often enough.
                 let Some(t) = main else { continue };
                 let treatment = dict.treatment(t);
-                let named = dict
-                    .treatments
-                    .iter()
-                    .filter(|x| x.id == treatment.id || x.compounded_form == Some(t))
-                    .filter_map(|x| self.first_lex[x.lexicon].as_ref().map(|f| (x, f)))
-                    .min_by_key(|(_, f)| f.order);
-                let Some((_, first)) = named.filter(|(_, f)| f.own) else {
+                let first = self
+                    .treatment_lexicons(t)
+                    .filter_map(|l| self.first_lex[l].as_ref())
+                    .min_by_key(|f| f.order);
+                let Some(first) = first.filter(|f| f.own) else {
                     continue;
                 };
-                let mentions: usize = dict
-                    .treatments
-                    .iter()
-                    .filter(|x| x.id == treatment.id || x.compounded_form == Some(t))
-                    .map(|x| self.lex_count[x.lexicon])
-                    .sum();
+                let mentions: usize = self.treatment_lexicons(t).map(|l| self.lex_count[l]).sum();
                 let applies = match applies {
                     AppliesIf::Any => true,
                     AppliesIf::Controlled => treatment.controlled.is_some(),

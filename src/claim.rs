@@ -106,12 +106,7 @@ impl Words {
     #[must_use]
     pub fn wanted(&self, present: &[bool], dict: &Dictionary, list_like: bool) -> bool {
         let has = |l: Option<LexId>| l.is_some_and(|l| present[l]);
-        let condition = || {
-            present
-                .iter()
-                .enumerate()
-                .any(|(l, &p)| p && dict.condition_of(l).is_some())
-        };
+        let condition = || dict.conditions.iter().any(|c| present[c.lexicon]);
         has(self.approval) || ((has(self.benefit) || has(self.use_for) || list_like) && condition())
     }
 }
