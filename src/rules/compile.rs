@@ -173,45 +173,40 @@ impl RuleSet {
     ///
     /// # Errors
     /// Every problem found, each with its file and span.
+    ///
+    /// When `sources` begin with the embedded rulesets, those come precompiled (see
+    /// [`super::builtin`]) and only the files after them are compiled, on top: their own
+    /// phrases and patterns in a matcher of their own, every one of their patterns compiled now
+    /// so that errors are reported at load time, while the embedded patterns still compile only
+    /// when a page needs them.
     pub fn compile(
-        sources: Vec<RulesetSource>,
+        mut sources: Vec<RulesetSource>,
     ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
-        if builtin::are_builtin(&sources) {
-            match super::snapshot::load(sources) {
-                Ok(rules) => return Ok(rules),
-                Err(sources) => return Self::compile_sources(sources),
+        let embedded = builtin::embedded_prefix(&sources);
+        if embedded > 0 {
+            let rest = sources.split_off(embedded);
+            match builtin::precompiled(sources) {
+                Ok(base) if rest.is_empty() => return Ok(base),
+                Ok(base) => return Self::compile_over(base, rest),
+                Err(mut back) => {
+                    back.extend(rest);
+                    sources = back;
+                }
             }
         }
         Self::compile_sources(sources)
     }
 
-    /// [`RuleSet::compile`] from the TOML, never from the embedded rulesets' snapshot.
+    /// [`RuleSet::compile`] from the TOML, never from the embedded rulesets' compiled form; every
+    /// pattern is compiled now.
     pub(crate) fn compile_sources(
         sources: Vec<RulesetSource>,
     ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
-        let mut parsed: Vec<Option<RawRuleset>> = Vec::new();
-        let mut errors = Vec::new();
-        for (i, s) in sources.iter().enumerate() {
-            match toml::from_str::<RawRuleset>(&s.text) {
-                Ok(r) => parsed.push(Some(r)),
-                Err(e) => {
-                    errors.push(RulesetError {
-                        source: i,
-                        span: e.span(),
-                        message: toml_message(&e),
-                    });
-                    parsed.push(None);
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err((sources, errors));
-        }
-        let parsed: Vec<RawRuleset> = parsed.into_iter().flatten().collect();
-        // The embedded rulesets' patterns are known to compile (a test compiles them all), so
-        // they compile lazily; a user's are all compiled now, to report errors at load time.
-        let validate = !builtin::are_builtin(&sources);
-        match build(&parsed, validate) {
+        let parsed = match parse(&sources) {
+            Ok(parsed) => parsed,
+            Err(errors) => return Err((sources, errors)),
+        };
+        match build(&parsed, 0, 0, true) {
             Ok((rules, lexicons, matcher)) => Ok(Self {
                 lexicon_needs: lexicon_needs(&rules, lexicons.len()),
                 sources,
@@ -220,6 +215,40 @@ impl RuleSet {
                 matcher,
             }),
             Err(errors) => Err((sources, errors)),
+        }
+    }
+
+    /// The `rest` of the sources compiled on top of `base`, the embedded rulesets: `rest` may use
+    /// their lexicons, which are read from their TOML again (a millisecond), but adds its phrases
+    /// and patterns to a matcher of its own, stacked on the precompiled one.
+    fn compile_over(
+        base: Self,
+        rest: Vec<RulesetSource>,
+    ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
+        let Self {
+            sources: mut all,
+            rules: mut all_rules,
+            matcher: base_matcher,
+            ..
+        } = base;
+        let own_from = all.len();
+        all.extend(rest);
+        let parsed = match parse(&all) {
+            Ok(parsed) => parsed,
+            Err(errors) => return Err((all, errors)),
+        };
+        match build(&parsed, own_from, all_rules.len(), true) {
+            Ok((rules, lexicons, matcher)) => {
+                all_rules.extend(rules);
+                Ok(Self {
+                    lexicon_needs: lexicon_needs(&all_rules, lexicons.len()),
+                    sources: all,
+                    rules: all_rules,
+                    lexicons,
+                    matcher: base_matcher.stacked(matcher),
+                })
+            }
+            Err(errors) => Err((all, errors)),
         }
     }
 
@@ -243,6 +272,27 @@ impl RuleSet {
 }
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
+
+/// Each source's TOML, or every file's syntax errors.
+fn parse(sources: &[RulesetSource]) -> Result<Vec<RawRuleset>, Vec<RulesetError>> {
+    let mut parsed = Vec::with_capacity(sources.len());
+    let mut errors = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        match toml::from_str::<RawRuleset>(&s.text) {
+            Ok(r) => parsed.push(r),
+            Err(e) => errors.push(RulesetError {
+                source: i,
+                span: e.span(),
+                message: toml_message(&e),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
+    }
+}
 
 /// See [`RuleSet::lexicon_needs`]. Interpolation into a pattern is not a use: the pattern's
 /// regex holds the lexicon's phrases itself.
@@ -335,7 +385,16 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
     (ctx, lexicons, lex_regex)
 }
 
-fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError>> {
+/// Compiles the rules and lexicons of `files[own_from..]`; the files before them are already
+/// compiled (their `base_rules` rules come first) and only lend their lexicons and their rule
+/// ids (which must stay unique). The lexicons returned are all files'. With `validate`, every
+/// pattern is compiled now.
+fn build(
+    files: &[RawRuleset],
+    own_from: usize,
+    base_rules: usize,
+    validate: bool,
+) -> Result<Built, Vec<RulesetError>> {
     let (mut ctx, lexicons, lex_regex) = lexicons(files);
     let mut mb = MatcherBuilder::default();
     let trees = LexiconTrees {
@@ -343,16 +402,23 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
         trees: (0..lexicons.len()).map(|_| OnceLock::new()).collect(),
     };
     // Parsing patterns is most of compiling the rulesets; they are independent.
+    // (The exception patterns of every lexicon, as a rule pattern that interpolates one brings
+    // them along.)
     let mut pattern_trees: HashMap<&str, Option<Hir>> = files
         .iter()
-        .flat_map(|f| {
+        .enumerate()
+        .flat_map(|(src, f)| {
+            let own = src >= own_from;
             f.lexicon
                 .values()
-                .flat_map(|l| {
+                .flat_map(move |l| {
                     let l = l.get_ref();
-                    l.patterns.iter().chain(&l.exception_patterns)
+                    l.patterns
+                        .iter()
+                        .filter(move |_| own)
+                        .chain(&l.exception_patterns)
                 })
-                .chain(f.rule.iter().flat_map(|r| {
+                .chain(f.rule.iter().filter(move |_| own).flat_map(|r| {
                     let r = r.get_ref();
                     r.patterns.iter().chain(&r.exception_patterns)
                 }))
@@ -364,6 +430,9 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
         .collect();
     let raw_lex = std::mem::take(&mut ctx.raw_lex);
     for (id, (src, lex)) in raw_lex.iter().enumerate() {
+        if *src < own_from {
+            continue;
+        }
         let lex = lex.get_ref();
         if lex.phrases.is_empty() && lex.patterns.is_empty() {
             ctx.err(
@@ -412,6 +481,9 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
                 ctx.err(src, r.id.span(), format!("rule id `{id}` is defined twice"));
                 continue;
             }
+            if src < own_from {
+                continue;
+            }
             if !valid_id(&id) {
                 ctx.err(
                     src,
@@ -419,7 +491,7 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
                     format!("rule id `{id}` must be `group/name` in lower-case kebab-case"),
                 );
             }
-            let index = rules.len();
+            let index = base_rules + rules.len();
             validate_kind(&mut ctx, src, span.clone(), r);
             add_phrases(&mut ctx, &mut mb, src, &r.phrases, Target::Rule(index));
             add_phrases(

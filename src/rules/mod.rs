@@ -5,13 +5,11 @@ pub mod anchor;
 pub mod builtin;
 pub mod compile;
 pub mod examples;
-mod hir_codec;
 pub mod interpolate;
 pub mod matcher;
 mod nfa_codec;
 mod pattern_regex;
 pub mod phrase;
-pub mod prefix_table;
 pub mod schema;
 mod snapshot;
 

@@ -10,7 +10,10 @@ use regex_automata::nfa::thompson::{Builder, NFA, Transition};
 use regex_automata::util::look::Look;
 use regex_automata::util::primitives::StateID;
 
-#[cfg(test)]
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by the build script's compiler crate")
+)]
 /// The states of `nfa` in bytes; `None` for an NFA the builder could not rebuild as it is (more
 /// than one pattern, or capture states: the patterns' automata have neither).
 pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
@@ -121,7 +124,6 @@ pub(crate) fn decode(bytes: &[u8], size_limit: Option<usize>) -> Option<NFA> {
     builder.build(anchored?, unanchored?).ok()
 }
 
-#[cfg(test)]
 /// Unsigned LEB128: most ids and bytes fit in one or two.
 fn put(out: &mut Vec<u8>, mut n: u32) {
     while n >= 0x80 {
@@ -131,7 +133,6 @@ fn put(out: &mut Vec<u8>, mut n: u32) {
     out.push(n as u8);
 }
 
-#[cfg(test)]
 /// `id` as a distance from state `at`, zigzag-encoded (0, -1, 1, -2, … as 0, 1, 2, 3, …).
 fn put_relative(out: &mut Vec<u8>, id: StateID, at: i64) {
     let delta = i64::from(id.as_u32()) - at;
@@ -139,7 +140,6 @@ fn put_relative(out: &mut Vec<u8>, id: StateID, at: i64) {
     put(out, ((delta << 1) ^ (delta >> 63)) as u32);
 }
 
-#[cfg(test)]
 fn put_transition(
     out: &mut Vec<u8>,
     t: Transition,
