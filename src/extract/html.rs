@@ -528,6 +528,12 @@ fn push_raw(
     attribute: bool,
     handed: &mut dyn FnMut(&mut ProseBuilder),
 ) {
+    fn piece_text<'a>(src: &'a str, piece: &'a Piece) -> &'a str {
+        match piece {
+            Piece::Literal(r) => &src[r.clone()],
+            Piece::Entity(_, text) => text,
+        }
+    }
     let decoded = String::from_utf8_lossy(decoded);
     let Some(raw) = src.get(range.clone()) else {
         b.decoded(
@@ -537,12 +543,6 @@ fn push_raw(
         return;
     };
     let pieces = split_references(raw, range.start, attribute, entities);
-    fn piece_text<'a>(src: &'a str, piece: &'a Piece) -> &'a str {
-        match piece {
-            Piece::Literal(r) => &src[r.clone()],
-            Piece::Entity(_, text) => text,
-        }
-    }
     // The tokenizer normalises line endings (and a few odd characters); compare on that basis.
     // Without a carriage return the pieces are compared in place: a text token can be a page.
     let same = if raw.contains('\r') || decoded.contains('\r') {

@@ -12,7 +12,7 @@ use super::{builtin, interpolate, phrase};
 use rayon::prelude::*;
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 use toml::Spanned;
@@ -397,87 +397,24 @@ fn build(
 ) -> Result<Built, Vec<RulesetError>> {
     let (mut ctx, lexicons, lex_regex) = lexicons(files);
     let mut mb = MatcherBuilder::default();
-    let trees = LexiconTrees {
-        lex_regex: &lex_regex,
-        trees: (0..lexicons.len()).map(|_| OnceLock::new()).collect(),
-    };
-    // Parsing patterns is most of compiling the rulesets; they are independent.
-    // (The exception patterns of every lexicon, as a rule pattern that interpolates one brings
-    // them along.)
-    let mut pattern_trees: HashMap<&str, Option<Hir>> = files
-        .iter()
-        .enumerate()
-        .flat_map(|(src, f)| {
-            let own = src >= own_from;
-            f.lexicon
-                .values()
-                .flat_map(move |l| {
-                    let l = l.get_ref();
-                    l.patterns
-                        .iter()
-                        .filter(move |_| own)
-                        .chain(&l.exception_patterns)
-                })
-                .chain(f.rule.iter().filter(move |_| own).flat_map(|r| {
-                    let r = r.get_ref();
-                    r.patterns.iter().chain(&r.exception_patterns)
-                }))
-        })
-        .map(|p| p.get_ref().as_str())
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|p| (p, pattern_tree(&ctx, p, &trees)))
-        .collect();
-    let raw_lex = std::mem::take(&mut ctx.raw_lex);
-    for (id, (src, lex)) in raw_lex.iter().enumerate() {
-        if *src < own_from {
-            continue;
-        }
-        let lex = lex.get_ref();
-        if lex.phrases.is_empty() && lex.patterns.is_empty() {
-            ctx.err(
-                *src,
-                raw_lex[id].1.span(),
-                format!("lexicon `{}` has no phrases or patterns", lexicons[id].name),
-            );
-        }
-        add_phrases(&mut ctx, &mut mb, *src, &lex.phrases, Target::Lexicon(id));
-        add_phrases(
-            &mut ctx,
-            &mut mb,
-            *src,
-            &lex.exceptions,
-            Target::LexiconException(id),
-        );
-        add_patterns(
-            &mut ctx,
-            &mut mb,
-            *src,
-            &lex.patterns,
-            Target::Lexicon(id),
-            &mut pattern_trees,
-            &lex_regex,
-        );
-        add_patterns(
-            &mut ctx,
-            &mut mb,
-            *src,
-            &lex.exception_patterns,
-            Target::LexiconException(id),
-            &mut pattern_trees,
-            &lex_regex,
-        );
-    }
-    ctx.raw_lex = raw_lex;
+    let mut pattern_trees = pattern_trees(&ctx, files, own_from, &lex_regex);
+    add_lexicons(
+        &mut ctx,
+        &mut mb,
+        &lexicons,
+        own_from,
+        &mut pattern_trees,
+        &lex_regex,
+    );
 
     let mut rules: Vec<Rule> = Vec::new();
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for (src, file) in files.iter().enumerate() {
         for raw in &file.rule {
             let span = raw.span();
             let r = raw.get_ref();
             let id = r.id.get_ref().clone();
-            if seen.insert(id.clone(), ()).is_some() {
+            if !seen.insert(id.clone()) {
                 ctx.err(src, r.id.span(), format!("rule id `{id}` is defined twice"));
                 continue;
             }
@@ -553,23 +490,116 @@ fn build(
     match built {
         Ok(m) if ctx.errors.is_empty() => Ok((rules, lexicons, m)),
         Ok(_) => Err(ctx.errors),
-        Err(errors) => Err(ctx
-            .errors
-            .into_iter()
-            .chain(errors.into_iter().map(|(pattern, message)| {
-                let at = pattern.and_then(|n| ctx.pattern_spans.get(n).cloned());
-                RulesetError {
-                    source: at.as_ref().map_or(0, |(src, _)| *src),
-                    span: at.map(|(_, span)| span),
-                    message: if pattern.is_some() {
-                        format!("invalid regex: {message}")
-                    } else {
-                        message
-                    },
-                }
-            }))
-            .collect()),
+        Err(errors) => Err(with_pattern_errors(ctx, errors)),
     }
+}
+
+/// The errors of `ctx` and then the matcher's, each pattern's placed where it was written.
+fn with_pattern_errors(ctx: Ctx<'_>, errors: Vec<(Option<usize>, String)>) -> Vec<RulesetError> {
+    let Ctx {
+        errors: mut out,
+        pattern_spans,
+        ..
+    } = ctx;
+    out.extend(errors.into_iter().map(|(pattern, message)| {
+        let at = pattern.and_then(|n| pattern_spans.get(n).cloned());
+        RulesetError {
+            source: at.as_ref().map_or(0, |(src, _)| *src),
+            span: at.map(|(_, span)| span),
+            message: if pattern.is_some() {
+                format!("invalid regex: {message}")
+            } else {
+                message
+            },
+        }
+    }));
+    out
+}
+
+/// Each pattern of `files[own_from..]` parsed into a syntax tree with its lexicons put in place
+/// (see [`pattern_tree`]), by its text; and the exception patterns of every lexicon, as a rule
+/// pattern that interpolates one brings them along. Parsing patterns is most of compiling the
+/// rulesets, and they are independent, so they are parsed side by side.
+fn pattern_trees<'f>(
+    ctx: &Ctx<'_>,
+    files: &'f [RawRuleset],
+    own_from: usize,
+    lex_regex: &[Option<String>],
+) -> HashMap<&'f str, Option<Hir>> {
+    let trees = LexiconTrees {
+        lex_regex,
+        trees: (0..lex_regex.len()).map(|_| OnceLock::new()).collect(),
+    };
+    files
+        .iter()
+        .enumerate()
+        .flat_map(|(src, f)| {
+            let own = src >= own_from;
+            f.lexicon
+                .values()
+                .flat_map(move |l| {
+                    let l = l.get_ref();
+                    l.patterns
+                        .iter()
+                        .filter(move |_| own)
+                        .chain(&l.exception_patterns)
+                })
+                .chain(f.rule.iter().filter(move |_| own).flat_map(|r| {
+                    let r = r.get_ref();
+                    r.patterns.iter().chain(&r.exception_patterns)
+                }))
+        })
+        .map(|p| p.get_ref().as_str())
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|p| (p, pattern_tree(ctx, p, &trees)))
+        .collect()
+}
+
+/// Adds the phrases and patterns of the lexicons of `files[own_from..]` to the matcher.
+fn add_lexicons(
+    ctx: &mut Ctx<'_>,
+    mb: &mut MatcherBuilder,
+    lexicons: &[Lexicon],
+    own_from: usize,
+    pattern_trees: &mut HashMap<&str, Option<Hir>>,
+    lex_regex: &[Option<String>],
+) {
+    let raw_lex = std::mem::take(&mut ctx.raw_lex);
+    for (id, (src, lex)) in raw_lex.iter().enumerate() {
+        if *src < own_from {
+            continue;
+        }
+        let lex = lex.get_ref();
+        if lex.phrases.is_empty() && lex.patterns.is_empty() {
+            ctx.err(
+                *src,
+                raw_lex[id].1.span(),
+                format!("lexicon `{}` has no phrases or patterns", lexicons[id].name),
+            );
+        }
+        add_phrases(ctx, mb, *src, &lex.phrases, Target::Lexicon(id));
+        add_phrases(ctx, mb, *src, &lex.exceptions, Target::LexiconException(id));
+        add_patterns(
+            ctx,
+            mb,
+            *src,
+            &lex.patterns,
+            Target::Lexicon(id),
+            pattern_trees,
+            lex_regex,
+        );
+        add_patterns(
+            ctx,
+            mb,
+            *src,
+            &lex.exception_patterns,
+            Target::LexiconException(id),
+            pattern_trees,
+            lex_regex,
+        );
+    }
+    ctx.raw_lex = raw_lex;
 }
 
 fn valid_id(id: &str) -> bool {

@@ -125,6 +125,10 @@ pub(crate) fn decode(bytes: &[u8], size_limit: Option<usize>) -> Option<NFA> {
 }
 
 /// Unsigned LEB128: most ids and bytes fit in one or two.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "each byte takes the low seven bits on purpose"
+)]
 fn put(out: &mut Vec<u8>, mut n: u32) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);
@@ -137,7 +141,10 @@ fn put(out: &mut Vec<u8>, mut n: u32) {
 fn put_relative(out: &mut Vec<u8>, id: StateID, at: i64) {
     let delta = i64::from(id.as_u32()) - at;
     // Both are state ids, below 2^31: the zigzag of their difference fits in 32 bits.
-    put(out, ((delta << 1) ^ (delta >> 63)) as u32);
+    put(
+        out,
+        u32::try_from((delta << 1) ^ (delta >> 63)).unwrap_or(u32::MAX),
+    );
 }
 
 fn put_transition(

@@ -10,11 +10,11 @@
 //!   `check --format json`, built by the same code ([`crate::report::json`]), with path `<input>`.
 //! - `GET /api/rules`: the loaded rules, as `rules --format json` prints them.
 //!
-//! **Why httparse and std::net, not tiny_http or axum.** The server answers one person's browser
+//! **Why httparse and `std::net`, not `tiny_http` or axum.** The server answers one person's browser
 //! on loopback; a request is a few milliseconds of CPU-bound linting with nothing to wait on, so
 //! a synchronous thread per connection is enough, and an async runtime (axum on tokio) would
 //! multiply the dependency tree of a default build for robustness under load this tool never
-//! sees. tiny_http was the first choice, but 0.12 (the latest) aborts the whole process on one
+//! sees. `tiny_http` was the first choice, but 0.12 (the latest) aborts the whole process on one
 //! request that declares a huge `Content-Length` it does not read: dropping the request drains
 //! the rest of the body into a buffer of the declared size, and that allocation fails. The
 //! server we need is small enough to own: httparse (hyper's request parser: no dependencies,
