@@ -1,5 +1,7 @@
 //! Rules are data: TOML rulesets are parsed ([`schema`]), validated and compiled into one
-//! [`RuleSet`] ([`compile`]) whose phrases share one automaton ([`matcher`]).
+//! [`RuleSet`] ([`compile`]) whose phrases share one automaton ([`matcher`]). The embedded
+//! rulesets are compiled by the build script and loaded ready-made ([`builtin`]); a user's
+//! rulesets are compiled at start-up on top of them, with an automaton of their own.
 
 pub mod anchor;
 pub mod builtin;
