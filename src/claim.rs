@@ -62,6 +62,8 @@ pub struct Words {
     pub approval_negated_by: Vec<LexId>,
     /// Words that end a clause (`clause-break` lexicon); none: punctuation only.
     pub clause_break: Option<LexId>,
+    /// Words that stop a negator reaching a predicate (`negation-stop` lexicon).
+    pub negation_stop: Option<LexId>,
 }
 
 impl Words {
@@ -84,6 +86,7 @@ impl Words {
             approval_unless: appr.map(|r| r.unless.clone()).unwrap_or_default(),
             approval_negated_by: appr.map(|r| r.negated_by.clone()).unwrap_or_default(),
             clause_break: id("clause-break"),
+            negation_stop: id("negation-stop"),
         }
     }
 
@@ -149,7 +152,7 @@ fn inside(r: &Range<usize>, clause: &Range<usize>) -> bool {
 
 /// Hits of `l`-matching lexicons with ranges nested in a longer hit of the same kind dropped:
 /// "treatment-resistant depression" is one condition, not two.
-fn outermost<T: Copy>(items: Vec<(T, Range<usize>)>) -> Vec<(T, Range<usize>)> {
+fn outermost<T: Copy>(items: &[(T, Range<usize>)]) -> Vec<(T, Range<usize>)> {
     items
         .iter()
         .filter(|(_, r)| {
@@ -172,6 +175,7 @@ fn qualified(
     negated_by: &[LexId],
     at: &Range<usize>,
     clause: &Range<usize>,
+    negation_stop: Option<LexId>,
 ) -> bool {
     let hedged = s
         .hits
@@ -181,7 +185,7 @@ fn qualified(
         negated_by.contains(l)
             && r.end <= at.start
             && r.start >= clause.start
-            && crate::check::governs(&s.text[r.end..at.start])
+            && crate::check::governs(s.text, r.end..at.start, s.hits, negation_stop)
     });
     hedged || negated
 }
@@ -190,6 +194,10 @@ fn qualified(
 /// heading or lead-in that presents uses ("Conditions we treat:"), so its conditions are claimed
 /// for the page's treatment (or the one the heading names).
 #[must_use]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the claim model's steps in order, over one sentence"
+)]
 pub fn bind(
     s: &Sentence<'_>,
     words: &Words,
@@ -198,16 +206,16 @@ pub fn bind(
     list_context: Option<Subject>,
 ) -> Vec<Claim> {
     let treatments = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter_map(|(l, r)| dict.treatment_of(*l).map(|t| (t, r.clone())))
-            .collect(),
+            .collect::<Vec<_>>(),
     );
     let conditions: Vec<(ConditionId, Range<usize>)> = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter_map(|(l, r)| dict.condition_of(*l).map(|c| (c, r.clone())))
-            .collect(),
+            .collect::<Vec<_>>(),
     )
     .into_iter()
     .filter(|(_, r)| {
@@ -223,11 +231,11 @@ pub fn bind(
 
     // Benefits: the first benefit word of a clause with conditions after it.
     let benefit_hits = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter(|(l, _)| is(words.benefit, *l) || is(words.use_for, *l))
             .map(|(l, r)| (*l, r.clone()))
-            .collect(),
+            .collect::<Vec<_>>(),
     );
     for (l, b) in &benefit_hits {
         let clause = clause_of(&breaks, s, b.start);
@@ -265,6 +273,7 @@ pub fn bind(
                 &words.benefit_negated_by,
                 b,
                 &clause,
+                words.negation_stop,
             ),
         });
     }
@@ -291,17 +300,18 @@ pub fn bind(
                 &words.benefit_negated_by,
                 &first,
                 &clause,
+                words.negation_stop,
             ),
         });
     }
 
     // Approval statements ("approved" inside "FDA-approved" is the same statement).
     let approvals = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter(|(l, _)| is(words.approval, *l))
             .map(|(l, r)| (*l, r.clone()))
-            .collect(),
+            .collect::<Vec<_>>(),
     );
     for (_, a) in &approvals {
         let word = &s.text[a.clone()];
@@ -354,6 +364,7 @@ pub fn bind(
                 &words.approval_negated_by,
                 a,
                 &clause,
+                words.negation_stop,
             ),
         });
     }

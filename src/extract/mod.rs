@@ -19,7 +19,7 @@ pub enum Format {
     Html,
     /// A Word document: read from its package into one line per paragraph (see [`docx`]).
     Docx,
-    /// An OpenDocument text, read like a Word document (see [`odt`]).
+    /// An `OpenDocument` text, read like a Word document (see [`odt`]).
     Odt,
 }
 
