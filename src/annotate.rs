@@ -11,7 +11,7 @@
 //! - A comment (`w:commentRangeStart` … `w:commentRangeEnd` and a `w:commentReference` run) is
 //!   anchored on the finding's words, author `claimlint`; its text is the message, the balanced
 //!   wording, the rule id and its basis. Word allows no comments in headers and footers, and
-//!   LibreOffice opens no document with one in a footnote: a finding there is commented on the
+//!   `LibreOffice` opens no document with one in a footnote: a finding there is commented on the
 //!   document's first paragraph, quoting the words.
 //! - A safe replacement becomes a tracked deletion of the words (each run in its own `w:del`,
 //!   `w:t` turned into `w:delText`) followed by a tracked insertion of the new words, in the

@@ -144,17 +144,6 @@ impl Baseline {
             }
         });
     }
-
-    /// How many findings the baseline records.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.remaining.values().sum()
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.remaining.is_empty()
-    }
 }
 
 /// The baseline file recording `findings` (path, text, findings of each file).

@@ -73,9 +73,28 @@ struct Located {
 /// The lexicon hits of one sentence.
 type SentenceHits = Vec<(LexId, Range<usize>)>;
 
+/// The lexicons of the language's own words (`rulesets/language.toml`), read by name: where a
+/// clause breaks, and what stops a negator reaching the word after it. Either may be missing
+/// (rulesets loaded without the embedded ones); punctuation still breaks clauses then.
+#[derive(Clone, Copy)]
+struct LanguageWords {
+    clause_break: Option<LexId>,
+    negation_stop: Option<LexId>,
+}
+
+impl LanguageWords {
+    fn of(rules: &RuleSet) -> Self {
+        Self {
+            clause_break: rules.lexicon_id("clause-break"),
+            negation_stop: rules.lexicon_id("negation-stop"),
+        }
+    }
+}
+
 /// One block's scan results, alive only while the block is decided.
 struct BlockScan<'a> {
     block: &'a Block,
+    language: LanguageWords,
     sentences: Vec<Range<usize>>,
     /// Lexicon hits per sentence (after lexicon exceptions).
     lex_hits: Vec<SentenceHits>,
@@ -113,6 +132,7 @@ struct Heading {
 pub struct Checker<'r> {
     rules: &'r RuleSet,
     enabled: &'r dyn Fn(usize) -> bool,
+    language: LanguageWords,
     /// Rule findings that passed every sentence-level test; the document-level ones
     /// (`requires-document`, document-scope qualifiers) are applied by `finish`.
     candidates: Vec<Finding>,
@@ -151,6 +171,7 @@ impl<'r> Checker<'r> {
         Self {
             rules,
             enabled,
+            language: LanguageWords::of(rules),
             candidates: Vec::new(),
             first_lex: (0..rules.lexicons.len()).map(|_| None).collect(),
             lex_count: vec![0; rules.lexicons.len()],
@@ -290,6 +311,10 @@ impl<'r> Checker<'r> {
         }
     }
 
+    #[allow(
+        clippy::too_many_lines,
+        reason = "the decision step is being reshaped around claims; split with that change"
+    )]
     fn block(&mut self, block: &Block, hits: &[Hit], own: bool) {
         self.seq += 1;
         let heading_like = is_heading_like(block);
@@ -347,6 +372,7 @@ impl<'r> Checker<'r> {
         let sentences = segment::sentences(block);
         let mut scan = BlockScan {
             block,
+            language: self.language,
             lex_hits: vec![Vec::new(); sentences.len()],
             rule_exceptions: Vec::new(),
             sentences,
@@ -780,7 +806,7 @@ fn discloses(rule: &Rule, scan: &BlockScan<'_>, heading: Option<&Heading>) -> bo
                 && !hits.iter().any(|(n, nr)| {
                     rule.negated_by.contains(n)
                         && nr.end <= r.start
-                        && governs(&text[nr.end..r.start])
+                        && governs(text, nr.end..r.start, hits, scan.language.negation_stop)
                 })
         })
     };
@@ -865,7 +891,13 @@ fn keep(
     // (a pattern may end on a negator itself: "where other treatments did not").
     let negated = sentence_hits.iter().any(|(l, r)| {
         rule.negated_by.contains(l)
-            && ((r.end <= loc.range.start && governs(&text[r.end..loc.range.start]))
+            && ((r.end <= loc.range.start
+                && governs(
+                    text,
+                    r.end..loc.range.start,
+                    sentence_hits,
+                    scan.language.negation_stop,
+                ))
                 || (loc.from_pattern && r.start > loc.range.start && r.end < loc.range.end))
     });
     if negated {
@@ -882,11 +914,11 @@ fn keep(
         } else {
             (loc.range.end.min(r.start), r.start)
         };
-        let between = &text[a..b.max(a)];
+        let between = a..b.max(a);
         if lex.clause_bound {
-            !crosses_clause(between)
+            !crosses_clause(text, between, sentence_hits, scan.language)
         } else {
-            !crosses_strong_clause(between)
+            !crosses_strong_clause(text, between, sentence_hits, scan.language)
         }
     };
     let qualified = match rule.unless_scope {
@@ -911,53 +943,57 @@ fn keep(
     !qualified
 }
 
-/// Whether `between` (the text separating a qualifier from a claim) holds a clause boundary.
-fn crosses_clause(between: &str) -> bool {
-    between.contains([',', ';', ':', '(', ')'])
-        || [
-            " but ",
-            " while ",
-            " whereas ",
-            " although ",
-            " though ",
-            " yet ",
-        ]
-        .iter()
-        .any(|w| between.contains(w))
+/// Whether `text[between]` (what separates a qualifier from a claim) holds a clause boundary:
+/// punctuation, or a word of the `clause-break` lexicon (among the sentence's `hits`).
+fn crosses_clause(
+    text: &str,
+    between: Range<usize>,
+    hits: &[(LexId, Range<usize>)],
+    words: LanguageWords,
+) -> bool {
+    text[between.clone()].contains([',', ';', ':', '(', ')'])
+        || holds(words.clause_break, hits, &between)
+}
+
+/// Whether `text[between]` holds a strong clause break: a semicolon, colon or dash (the
+/// normaliser folds dashes to " - "), or a word of the `clause-break` lexicon (", and", "but"). A
+/// hedge does not reach across one ("not only is it effective, but in some cases it may …");
+/// commas alone do not end its reach.
+fn crosses_strong_clause(
+    text: &str,
+    between: Range<usize>,
+    hits: &[(LexId, Range<usize>)],
+    words: LanguageWords,
+) -> bool {
+    let gap = &text[between.clone()];
+    gap.contains([';', ':', '\u{2014}', '\u{2013}'])
+        || gap.contains(" - ")
+        || holds(words.clause_break, hits, &between)
 }
 
 /// Whether a negator followed by `gap` governs the word after the gap: close enough, and no
-/// clause boundary in between ("no side effects" yes; "no, but it cures" no).
-/// Whether `between` holds a strong clause break: a semicolon, colon or dash, or a contrasting
-/// conjunction. A hedge does not reach across one ("not only is it effective, but in some
-/// cases it may …"); commas alone do not end its reach.
-fn crosses_strong_clause(between: &str) -> bool {
-    between.contains([';', ':', '\u{2014}', '\u{2013}'])
-        || [
-            " - ",
-            " but ",
-            " while ",
-            " whereas ",
-            " although ",
-            " though ",
-            " yet ",
-            ", and ",
-            ", so ",
-        ]
-        .iter()
-        .any(|w| between.contains(w))
-}
-
-/// Whether a negator followed by `gap` governs the word after the gap.
-pub(crate) fn governs(gap: &str) -> bool {
-    if gap.contains([',', ';', ':', '.', '!', '?', '(', ')']) {
+/// clause boundary in between ("no side effects" yes; "no, but it cures" no). `negation_stop`
+/// is the lexicon of words that stop it ("not only cures"), among the sentence's `hits`; the
+/// claim model asks too.
+pub(crate) fn governs(
+    text: &str,
+    gap: Range<usize>,
+    hits: &[(LexId, Range<usize>)],
+    negation_stop: Option<LexId>,
+) -> bool {
+    let between = &text[gap.clone()];
+    if between.contains([',', ';', ':', '.', '!', '?', '(', ')']) {
         return false;
     }
-    let words: Vec<&str> = gap.split_whitespace().collect();
-    words.len() <= NEGATION_WINDOW_WORDS
-        && !words
-            .iter()
-            .any(|w| matches!(*w, "but" | "only" | "just" | "merely"))
+    between.split_whitespace().count() <= NEGATION_WINDOW_WORDS && !holds(negation_stop, hits, &gap)
+}
+
+/// Whether a hit of `lexicon` lies inside `range`.
+fn holds(lexicon: Option<LexId>, hits: &[(LexId, Range<usize>)], range: &Range<usize>) -> bool {
+    lexicon.is_some_and(|l| {
+        hits.iter()
+            .any(|(id, r)| *id == l && range.start <= r.start && r.end <= range.end)
+    })
 }
 
 /// Keeps one finding per category per sentence — the most serious, then the earliest, then the
@@ -1023,6 +1059,10 @@ clause-bound = true
 [lexicon.negation]
 phrases = ["not", "no"]
 exceptions = ["not only"]
+[lexicon.clause-break]
+phrases = ["but", "while", "whereas", "although", "though", "yet"]
+[lexicon.negation-stop]
+phrases = ["but", "only", "just", "merely"]
 [lexicon.topic]
 phrases = ["ptsd"]
 [lexicon.drug]
@@ -1215,6 +1255,9 @@ examples.flag = ["It works fast."]
             ["t/cure"]
         );
         assert_eq!(ids("It cures, but the effect may fade."), ["t/cure"]);
+        // A word of the `clause-break` lexicon breaks the clause as a comma does.
+        assert_eq!(ids("It cures though the effect may fade."), ["t/cure"]);
+        assert!(ids("It cures and the effect may fade.").is_empty());
         // A proportion qualifier reaches across the comma.
         assert!(ids("In some patients, it cures.").is_empty());
     }
@@ -1224,6 +1267,9 @@ examples.flag = ["It works fast."]
         assert!(ids("It is not a miracle.").is_empty());
         assert!(ids("There is no miracle here.").is_empty());
         assert_eq!(ids("It is not only a miracle but more."), ["t/hype"]);
+        // `negation-stop` words stop a negator; other words in the window do not.
+        assert_eq!(ids("It is not just a miracle."), ["t/hype"]);
+        assert!(ids("It is not a real miracle.").is_empty());
         // Too far away, or across a clause break.
         assert_eq!(ids("Not that we would say it, but a miracle."), ["t/hype"]);
     }

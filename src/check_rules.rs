@@ -19,6 +19,7 @@ use crate::report::human;
 use crate::rules::examples::{self, ExampleFailure};
 use crate::rules::{RuleSet, RulesetError, builtin};
 use crate::run::{Exit, Io};
+use std::fmt::Write as _;
 use std::io;
 use std::ops::Range;
 use std::path::Path;
@@ -107,7 +108,7 @@ fn example_error(rules: &RuleSet, f: &ExampleFailure) -> RulesetError {
             .map(String::as_str)
             .collect();
         if !others.is_empty() {
-            message.push_str(&format!(" (fired instead: {})", others.join(", ")));
+            let _ = write!(message, " (fired instead: {})", others.join(", "));
         }
     }
     RulesetError {

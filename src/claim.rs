@@ -72,6 +72,8 @@ pub struct Words {
     pub approval_negated_by: Vec<LexId>,
     /// Words that end a clause (`clause-break` lexicon); none: punctuation only.
     pub clause_break: Option<LexId>,
+    /// Words that stop a negator reaching a predicate (`negation-stop` lexicon).
+    pub negation_stop: Option<LexId>,
 }
 
 impl Words {
@@ -99,6 +101,7 @@ impl Words {
             approval_unless: appr.map(|r| r.unless.clone()).unwrap_or_default(),
             approval_negated_by: appr.map(|r| r.negated_by.clone()).unwrap_or_default(),
             clause_break: id("clause-break"),
+            negation_stop: id("negation-stop"),
         }
     }
 
@@ -162,7 +165,7 @@ fn inside(r: &Range<usize>, clause: &Range<usize>) -> bool {
 
 /// Hits of `l`-matching lexicons with ranges nested in a longer hit of the same kind dropped:
 /// "treatment-resistant depression" is one condition, not two.
-fn outermost<T: Copy>(items: Vec<(T, Range<usize>)>) -> Vec<(T, Range<usize>)> {
+fn outermost<T: Copy>(items: &[(T, Range<usize>)]) -> Vec<(T, Range<usize>)> {
     items
         .iter()
         .filter(|(_, r)| {
@@ -178,6 +181,10 @@ fn outermost<T: Copy>(items: Vec<(T, Range<usize>)>) -> Vec<(T, Range<usize>)> {
 }
 
 /// Whether a qualifier or negator governs a predicate at `at` in `clause`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one sentence's facts and the judging rule's lexicons, passed as the caller has them"
+)]
 fn qualified(
     s: &Sentence<'_>,
     lexicons: &[Lexicon],
@@ -186,6 +193,7 @@ fn qualified(
     at: &Range<usize>,
     clause: &Range<usize>,
     ignore: &[Range<usize>],
+    negation_stop: Option<LexId>,
 ) -> bool {
     let hedged = s.hits.iter().any(|(l, r)| {
         unless.contains(l)
@@ -196,7 +204,7 @@ fn qualified(
         negated_by.contains(l)
             && r.end <= at.start
             && r.start >= clause.start
-            && crate::check::governs(&s.text[r.end..at.start])
+            && crate::check::governs(s.text, r.end..at.start, s.hits, negation_stop)
     });
     hedged || negated
 }
@@ -205,6 +213,10 @@ fn qualified(
 /// heading or lead-in that presents uses ("Conditions we treat:"), so its conditions are claimed
 /// for the page's treatment (or the one the heading names).
 #[must_use]
+#[allow(
+    clippy::too_many_lines,
+    reason = "the claim model's steps in order, over one sentence"
+)]
 pub fn bind(
     s: &Sentence<'_>,
     words: &Words,
@@ -213,16 +225,16 @@ pub fn bind(
     list_context: Option<Subject>,
 ) -> Vec<Claim> {
     let treatments = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter_map(|(l, r)| dict.treatment_of(*l).map(|t| (t, r.clone())))
-            .collect(),
+            .collect::<Vec<_>>(),
     );
     let conditions: Vec<(ConditionId, Range<usize>)> = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter_map(|(l, r)| dict.condition_of(*l).map(|c| (c, r.clone())))
-            .collect(),
+            .collect::<Vec<_>>(),
     )
     .into_iter()
     .filter(|(_, r)| {
@@ -240,11 +252,11 @@ pub fn bind(
     // Benefit words first (the longest of nested ones), then "X for Y" joins, which span a
     // treatment and the words up to "for" and may hold a benefit word of their own.
     let mut benefit_hits = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter(|(l, _)| is(words.benefit, *l))
             .map(|(l, r)| (*l, r.clone()))
-            .collect(),
+            .collect::<Vec<_>>(),
     );
     benefit_hits.extend(
         s.hits
@@ -338,6 +350,7 @@ pub fn bind(
                 b,
                 &clause,
                 &ignore,
+                words.negation_stop,
             ),
         });
     }
@@ -365,17 +378,18 @@ pub fn bind(
                 &first,
                 &clause,
                 &[],
+                words.negation_stop,
             ),
         });
     }
 
     // Approval statements ("approved" inside "FDA-approved" is the same statement).
     let approvals = outermost(
-        s.hits
+        &s.hits
             .iter()
             .filter(|(l, _)| is(words.approval, *l))
             .map(|(l, r)| (*l, r.clone()))
-            .collect(),
+            .collect::<Vec<_>>(),
     );
     for (_, a) in &approvals {
         let word = &s.text[a.clone()];
@@ -436,6 +450,7 @@ pub fn bind(
                 a,
                 &clause,
                 &[],
+                words.negation_stop,
             ),
         });
     }
@@ -596,6 +611,7 @@ pub fn judge(
 
 /// Whether object `i` is narrowed by a later object of the same family ("depressive symptoms
 /// … with acute suicidal thoughts" is the narrower condition, not depression at large).
+#[must_use]
 pub fn narrowed(claim: &Claim, i: usize, dict: &Dictionary) -> bool {
     let (c, _) = claim.objects[i];
     claim.objects[i + 1..]

@@ -367,6 +367,10 @@ fn one_line(s: &str) -> String {
 /// that is left, or a novelty claim put in as a predicate (`is truly revolutionary` → `is truly
 /// new`, which says something else of a decades-old drug), makes it `review`.
 #[must_use]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one decision per kind of fix, read top to bottom"
+)]
 pub fn propose(rule: &Rule, format: Format, text: &str, span: Range<usize>) -> Option<Proposal> {
     if rule.category == Category::MissingCaveat {
         return None;

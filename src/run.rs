@@ -525,25 +525,63 @@ fn walk_error(root: &Path, err: ignore::Error) -> SourceError {
 /// A file and its findings (after the config, `--select` / `--ignore` and suppressions).
 type Checked = FileReport;
 
+/// Standard input as a source file named by `--stdin-filename` (which also gives its format).
+fn read_stdin(args: &CheckArgs, io: &mut Io<'_>) -> Result<SourceFile, SourceError> {
+    let name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| STDIN_NAME.to_string());
+    let format = args
+        .stdin_filename
+        .as_deref()
+        .and_then(|n| Format::from_path(Path::new(n)))
+        .unwrap_or(Format::Text);
+    SourceFile::read_stream(&name, io.stdin, args.max_filesize, format)
+        .and_then(|bytes| SourceFile::from_bytes(name, bytes, format))
+}
+
+/// The files checked with something to report, by name, and how many were checked; the read
+/// errors go to `errors`, by path (output never depends on thread timing).
+fn sort_results(
+    results: Vec<Result<Checked, SourceError>>,
+    errors: &mut Vec<SourceError>,
+) -> (Vec<Checked>, usize) {
+    let mut files = Vec::new();
+    let mut files_checked = 0;
+    for r in results {
+        match r {
+            Ok(file) => {
+                files_checked += 1;
+                if !file.findings.is_empty() || !file.meta.is_empty() {
+                    files.push(file);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    files.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, files_checked)
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "one step after another; split further when the lead's judgement work settles"
+)]
 fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     let color = args.color.enabled(io.stdout_is_terminal);
     let Some((rules, settings)) = load_setup(&args.rulesets, io, color)? else {
         return Ok(Exit::Error);
     };
     let cwd = std::env::current_dir().unwrap_or_default();
-    let path_filter = match PathFilter::new(
+    let filters = PathFilter::new(
         &cwd,
         &args.paths_filter.include,
         &args.paths_filter.exclude,
         &settings,
-    ) {
-        Ok(f) => f,
-        Err(msg) => {
-            writeln!(io.stderr, "error: {msg}")?;
-            return Ok(Exit::Error);
-        }
-    };
-    let filter = match Filter::new(&args.filter, &rules) {
+    )
+    .and_then(|paths| Ok((paths, Filter::new(&args.filter, &rules)?)));
+    let (path_filter, filter) = match filters {
         Ok(f) => f,
         Err(msg) => {
             writeln!(io.stderr, "error: {msg}")?;
@@ -567,22 +605,7 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
     }
 
     // Standard input is read up front, on this thread; files are read by the workers.
-    let mut stdin_file = None;
-    if inputs.contains(&Input::Stdin) {
-        let name = args
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| STDIN_NAME.to_string());
-        let format = args
-            .stdin_filename
-            .as_deref()
-            .and_then(|n| Format::from_path(Path::new(n)))
-            .unwrap_or(Format::Text);
-        stdin_file = Some(
-            SourceFile::read_stream(&name, io.stdin, args.max_filesize, format)
-                .and_then(|bytes| SourceFile::from_bytes(name, bytes, format)),
-        );
-    }
+    let stdin_file = inputs.contains(&Input::Stdin).then(|| read_stdin(args, io));
 
     let enabled = |r: &Rule| filter.enabled(r);
     let cli = CliSelection {
@@ -615,21 +638,7 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         results.push(s.map(check_one));
     }
 
-    let mut files = Vec::new();
-    let mut files_checked = 0;
-    for r in results {
-        match r {
-            Ok(file) => {
-                files_checked += 1;
-                if !file.findings.is_empty() || !file.meta.is_empty() {
-                    files.push(file);
-                }
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    files.sort_by(|a, b| a.source.name.cmp(&b.source.name));
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    let (mut files, files_checked) = sort_results(results, &mut errors);
     for e in &errors {
         writeln!(io.stderr, "error: {e}")?;
     }
@@ -847,6 +856,41 @@ struct CiOutcome {
     failed: bool,
 }
 
+/// `--write-baseline`: records the findings of `files` at `path`, and says so.
+fn write_baseline(
+    rules: &RuleSet,
+    files: &[FileReport],
+    path: &Path,
+    io: &mut Io<'_>,
+) -> io::Result<Exit> {
+    let file = baseline::build(
+        rules,
+        files.iter().map(|f| {
+            (
+                f.source.name.as_str(),
+                f.source.text.as_str(),
+                &f.findings[..],
+            )
+        }),
+    );
+    if let Err(e) = std::fs::write(path, baseline::to_json(&file)) {
+        writeln!(
+            io.stderr,
+            "error: {}",
+            SourceError::io(path.display().to_string(), &e)
+        )?;
+        return Ok(Exit::Error);
+    }
+    let n = file.findings.len();
+    writeln!(
+        io.stderr,
+        "wrote {n} finding{} to {}",
+        if n == 1 { "" } else { "s" },
+        path.display()
+    )?;
+    Ok(Exit::Clean)
+}
+
 /// The steps between checking and reporting: `--baseline` drops recorded findings,
 /// `--write-baseline` records them and ends the run, `--fix` / `--diff` apply or show the fixes.
 /// `recheck` reruns the per-file pipeline (rule filter, suppressions) on a fixed text; the
@@ -886,36 +930,8 @@ fn ci_stage(
     }
 
     if let Some(path) = &ci.write_baseline {
-        let file = baseline::build(
-            rules,
-            files.iter().map(|f| {
-                (
-                    f.source.name.as_str(),
-                    f.source.text.as_str(),
-                    &f.findings[..],
-                )
-            }),
-        );
-        if let Err(e) = std::fs::write(path, baseline::to_json(&file)) {
-            writeln!(
-                io.stderr,
-                "error: {}",
-                SourceError::io(path.display().to_string(), &e)
-            )?;
-            return Ok(CiOutcome {
-                exit: Some(Exit::Error),
-                ..go_on
-            });
-        }
-        let n = file.findings.len();
-        writeln!(
-            io.stderr,
-            "wrote {n} finding{} to {}",
-            if n == 1 { "" } else { "s" },
-            path.display()
-        )?;
         return Ok(CiOutcome {
-            exit: Some(Exit::Clean),
+            exit: Some(write_baseline(rules, files, path, io)?),
             ..go_on
         });
     }

@@ -251,12 +251,6 @@ impl Suppressions {
         });
     }
 
-    /// Whether the document has no directives and no problems (the common case: nothing to do).
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty() && self.problems.is_empty()
-    }
-
     /// Removes the suppressed findings and returns the diagnostics about the directives, sorted by
     /// offset: the problems found while parsing, and with `report_unused` each named rule that
     /// suppressed nothing.

@@ -1,8 +1,8 @@
 //! Word documents: `check draft.docx` (body, tables, headers, footers, footnotes, text boxes,
 //! tracked changes, phrases split across runs, `¶` positions) and `annotate` (comments on exact
 //! spans, tracked replacements and insertions, never touching the input). The documents are built
-//! here, in our own words; one was saved by LibreOffice (tests/fixtures/docx) and one is built in
-//! the shape Google Docs exports. A real client, LibreOffice, opens the annotated files when
+//! here, in our own words; one was saved by `LibreOffice` (tests/fixtures/docx) and one is built in
+//! the shape Google Docs exports. A real client, `LibreOffice`, opens the annotated files when
 //! `soffice` is installed (CI installs it and sets `CLAIMLINT_REQUIRE_LIBREOFFICE=1`).
 
 use crate::config::{code, run, stderr, stdout};
@@ -194,10 +194,10 @@ fn rows(diags: &[Value]) -> Vec<(String, u64, u64, String)> {
 
 #[test]
 fn the_text_is_every_part_one_paragraph_per_line() {
+    use claimlint::document::BlockKind;
     let doc = docx::read(&draft()).unwrap();
     assert_eq!(doc.text, DRAFT_TEXT);
     // The heading and the table cells are known as such.
-    use claimlint::document::BlockKind;
     let kinds: Vec<BlockKind> = doc.paragraphs.iter().map(|p| p.kind).collect();
     assert_eq!(kinds[0], BlockKind::Heading);
     assert_eq!(kinds[3..5], [BlockKind::TableCell, BlockKind::TableCell]);
@@ -674,8 +674,8 @@ fn a_libreoffice_saved_document_is_read_and_annotated() {
     );
 }
 
-/// `soffice`, if installed; when it is not, the LibreOffice tests skip with a message, unless
-/// `CLAIMLINT_REQUIRE_LIBREOFFICE` is set (CI sets it after installing LibreOffice).
+/// `soffice`, if installed; when it is not, the `LibreOffice` tests skip with a message, unless
+/// `CLAIMLINT_REQUIRE_LIBREOFFICE` is set (CI sets it after installing `LibreOffice`).
 fn soffice() -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
@@ -694,7 +694,7 @@ fn soffice() -> Option<PathBuf> {
     found
 }
 
-/// Converts `file` with LibreOffice to `filter` (`txt:Text`, `docx:MS Word 2007 XML`) in `out`.
+/// Converts `file` with `LibreOffice` to `filter` (`txt:Text`, `docx:MS Word 2007 XML`) in `out`.
 fn convert(soffice: &Path, profile: &Path, file: &Path, filter: &str, out: &Path) -> PathBuf {
     let o = Command::new(soffice)
         .arg(format!(
@@ -726,7 +726,7 @@ fn convert(soffice: &Path, profile: &Path, file: &Path, filter: &str, out: &Path
 
 /// The paragraphs of a document part as they read with claimlint's changes rejected: its
 /// insertions dropped, its deletions kept, and a paragraph whose mark it inserted joined to the
-/// next (Word's reading; LibreOffice saves an appended paragraph that way).
+/// next (Word's reading; `LibreOffice` saves an appended paragraph that way).
 fn rejected(xml: &str) -> Vec<String> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut paras = Vec::new();
@@ -932,7 +932,7 @@ fn broken_xml_is_an_error_never_a_panic() {
     assert!(read > 20 && failed > 20, "{read} read, {failed} failed");
 }
 
-/// An OpenDocument text built here: a heading, spans, `text:s` spaces, a tracked deletion (kept
+/// An `OpenDocument` text built here: a heading, spans, `text:s` spaces, a tracked deletion (kept
 /// in `text:tracked-changes`) and insertion, a table, a footnote, and a header in `styles.xml`.
 fn odt() -> Vec<u8> {
     const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/""#;

@@ -581,6 +581,12 @@ fn many_suppressions_are_applied_in_one_sweep() {
     assert_eq!(text(&o.stdout), "");
 }
 
+/// How long one shape of [`pathological_paragraphs_stay_within_the_memory_budget`] may run. The
+/// test asserts memory, not speed, and the unoptimised debug binary on 32 MB of entities takes
+/// 8-18 s alone on this 2-core machine and several times that while the rest of the suite and
+/// other builds share the cores (it once overran [`DEADLINE`]); a hang is still far beyond this.
+const MEMORY_DEADLINE: Duration = Duration::from_secs(900);
+
 /// Runs claimlint on `file` in `dir` and returns its peak resident memory in bytes, read from
 /// `/proc/PID/status` (`VmHWM`, the high-water mark) while it runs. Polling can only miss the
 /// last moments of growth, so the figure is never too high: a cap asserted on it cannot fail
@@ -596,10 +602,17 @@ fn peak_rss(dir: &Path, file: &str) -> (Output, u64) {
         .spawn()
         .expect("run claimlint");
     let status_path = format!("/proc/{}/status", child.id());
+    // Both pipes drained on threads, so that neither can fill and block the child.
     let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
     let out_t = std::thread::spawn(move || {
         let mut v = Vec::new();
         std::io::Read::read_to_end(&mut out, &mut v).unwrap();
+        v
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut v).unwrap();
         v
     });
     let mut peak = 0;
@@ -616,18 +629,16 @@ fn peak_rss(dir: &Path, file: &str) -> (Output, u64) {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(
-            start.elapsed() < DEADLINE,
-            "claimlint on {file} did not finish"
-        );
+        if start.elapsed() > MEMORY_DEADLINE {
+            let _ = child.kill();
+            panic!("claimlint on {file} did not finish within {MEMORY_DEADLINE:?}");
+        }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let mut err = Vec::new();
-    std::io::Read::read_to_end(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     let o = Output {
         status,
         stdout: out_t.join().unwrap(),
-        stderr: err,
+        stderr: err_t.join().unwrap(),
     };
     (o, peak)
 }
@@ -635,8 +646,9 @@ fn peak_rss(dir: &Path, file: &str) -> (Output, u64) {
 /// The documented budget, peak memory ≤ 2 × file + 30 MB, on the pathological paragraph shapes of
 /// issue 21 (each used to cost 5–20 × the file): entities throughout one paragraph (pulldown-cmark
 /// built a tree for all of it; html5gum kept the decoded run whole), no sentence end, and one
-/// giant word. 32 MB each, so the debug
-/// binary stays quick; `scripts/hostile-memory.sh` measures the issue's 100 MB.
+/// giant word. 32 MB each (big enough that the file's share of the budget, not the fixed part,
+/// is what is tested; the debug binary takes seconds per shape, see [`MEMORY_DEADLINE`]);
+/// `scripts/hostile-memory.sh` measures the issue's 100 MB.
 #[test]
 fn pathological_paragraphs_stay_within_the_memory_budget() {
     const SIZE: usize = 32 << 20;

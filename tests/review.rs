@@ -91,7 +91,7 @@ fn html_report_is_one_self_contained_page() {
 #[test]
 fn markdown_report_is_the_same_review() {
     let md = report("markdown");
-    let expected = r#"## Marketing claims review
+    let expected = r"## Marketing claims review
 
 2026-05-28T20:26:40Z · claimlint 0.1.0 · 2 pages checked: 1 error, 2 warnings, 0 info
 
@@ -134,7 +134,7 @@ fn markdown_report_is_the_same_review() {
 | rules.toml | 5 | `FP` |
 
 </details>
-"#
+"
     .replace("FP", &fingerprint());
     assert_eq!(md, expected);
 }

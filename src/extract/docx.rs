@@ -47,7 +47,7 @@ pub struct Part {
 
 impl Part {
     /// Whether comments are anchored in this part: the body only. Word allows none in headers and
-    /// footers, and LibreOffice cannot open a document with one in a footnote.
+    /// footers, and `LibreOffice` cannot open a document with one in a footnote.
     #[must_use]
     pub fn takes_comments(&self) -> bool {
         self.name == DOCUMENT_PART
@@ -207,10 +207,14 @@ pub fn read(bytes: &[u8]) -> Result<Docx, DocxError> {
         let mut found: Vec<&String> = names
             .iter()
             .filter(|n| {
-                n.starts_with(prefix) && n.ends_with(".xml") && !n[prefix.len()..].contains('/')
+                n.starts_with(prefix)
+                    && std::path::Path::new(n.as_str())
+                        .extension()
+                        .is_some_and(|e| e == "xml")
+                    && !n[prefix.len()..].contains('/')
             })
             .collect();
-        found.sort_by_key(|n| (part_number(n), n.to_string()));
+        found.sort_by_key(|n| (part_number(n), (*n).clone()));
         wanted.extend(found.into_iter().cloned());
     }
     wanted.push("word/footnotes.xml".into());

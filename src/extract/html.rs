@@ -553,6 +553,12 @@ fn push_raw(
     attribute: bool,
     handed: &mut dyn FnMut(&mut ProseBuilder),
 ) {
+    fn piece_text<'a>(src: &'a str, piece: &'a Piece) -> &'a str {
+        match piece {
+            Piece::Literal(r) => &src[r.clone()],
+            Piece::Entity(_, text) => text,
+        }
+    }
     let decoded = String::from_utf8_lossy(decoded);
     let Some(raw) = src.get(range.clone()) else {
         b.decoded(
@@ -561,12 +567,6 @@ fn push_raw(
         );
         return;
     };
-    fn piece_text<'a>(src: &'a str, piece: &'a Piece) -> &'a str {
-        match piece {
-            Piece::Literal(r) => &src[r.clone()],
-            Piece::Entity(_, text) => text,
-        }
-    }
     // Two passes over the references rather than a list of them: an entity-dense paragraph has
     // millions (issue 21), and the list cost more than the page. The first compares with
     // html5gum's decoding, the second pushes.

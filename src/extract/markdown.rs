@@ -515,7 +515,7 @@ fn front_matter_key(rest: &str) -> Option<(&str, usize, bool)> {
             if tail
                 .as_bytes()
                 .get(sep + 1)
-                .is_none_or(|c| c.is_ascii_whitespace()) =>
+                .is_none_or(u8::is_ascii_whitespace) =>
         {
             Some((key, after + sep + 1, true))
         }
@@ -932,7 +932,6 @@ fn skip_braces(bytes: &[u8], start: usize, limit: usize) -> usize {
         let c = bytes[i];
         match (quote, c) {
             (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
             (None, b'"' | b'\'' | b'`') => quote = Some(c),
             (None, b'{') => depth += 1,
             (None, b'}') => {

@@ -97,7 +97,7 @@ pub enum Format {
     Html,
     /// A Word document: read from its package into one line per paragraph (see [`docx`]).
     Docx,
-    /// An OpenDocument text, read like a Word document (see [`odt`]).
+    /// An `OpenDocument` text, read like a Word document (see [`odt`]).
     Odt,
     /// JavaScript or TypeScript with JSX (`.jsx`, `.tsx`): read only when the config opts in.
     Jsx,

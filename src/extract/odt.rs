@@ -1,4 +1,4 @@
-//! OpenDocument text (.odt, as LibreOffice and Google Docs save it): the package → one line of
+//! `OpenDocument` text (.odt, as `LibreOffice` and Google Docs save it): the package → one line of
 //! text per paragraph, laid out like a Word document's (see [`super::docx`]), for checking only
 //! (`annotate` writes Word documents).
 //!
@@ -34,6 +34,7 @@ struct Open {
 }
 
 /// The paragraphs of one part: (start in the part, kind, text), in the order they start.
+#[allow(clippy::too_many_lines, reason = "one event loop over the XML")]
 fn paragraphs(name: &str, xml: &str) -> Result<Vec<(usize, BlockKind, String)>, DocxError> {
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().trim_text(false);

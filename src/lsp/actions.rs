@@ -49,6 +49,10 @@ pub struct EditStyle {
 
 /// The code actions for `params` on `snap`.
 #[must_use]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one action per kind, read top to bottom"
+)]
 pub fn code_actions(
     snap: &Snapshot,
     params: &CodeActionParams,

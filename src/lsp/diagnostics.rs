@@ -38,9 +38,7 @@ pub fn rule_urls(rules: &RuleSet) -> Vec<Option<Url>> {
         .sources
         .iter()
         .map(|src| {
-            let builtin = crate::rules::builtin::BUILTIN
-                .iter()
-                .any(|(name, _)| *name == src.name);
+            let builtin = crate::rules::builtin::file(&src.name).is_some();
             let base = if builtin {
                 Url::parse(&format!(
                     "{}/blob/main/{}",

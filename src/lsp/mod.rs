@@ -74,7 +74,7 @@ pub fn run_stdio() -> io::Result<bool> {
     Ok(clean)
 }
 
-fn protocol(e: lsp_server::ProtocolError) -> io::Error {
+fn protocol(e: &lsp_server::ProtocolError) -> io::Error {
     io::Error::other(e.to_string())
 }
 
@@ -83,7 +83,7 @@ fn protocol(e: lsp_server::ProtocolError) -> io::Error {
 /// # Errors
 /// The handshake failed or the connection broke.
 pub fn serve(connection: &Connection) -> io::Result<bool> {
-    let (id, params) = connection.initialize_start().map_err(protocol)?;
+    let (id, params) = connection.initialize_start().map_err(|e| protocol(&e))?;
     let init: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let encoding = Encoding::negotiate(
         init.capabilities
@@ -116,7 +116,9 @@ pub fn serve(connection: &Connection) -> io::Result<bool> {
             version: Some(env!("CARGO_PKG_VERSION").to_string()),
         },
     });
-    connection.initialize_finish(id, result).map_err(protocol)?;
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| protocol(&e))?;
 
     let (events_tx, events_rx) = crossbeam_channel::unbounded();
     let mut server = Server {
@@ -254,7 +256,7 @@ impl Server {
             crossbeam_channel::select! {
                 recv(connection.receiver) -> msg => match msg {
                     Ok(Message::Request(req)) => {
-                        if connection.handle_shutdown(&req).map_err(protocol)? {
+                        if connection.handle_shutdown(&req).map_err(|e| protocol(&e))? {
                             return Ok(true);
                         }
                         self.request(req);

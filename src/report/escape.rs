@@ -9,6 +9,7 @@
 //! offset correspondence ([`Escaped::map`]) to keep labels and columns exact.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Whether `c` must not reach a terminal as itself: C0 controls but tab and newline, DEL, C1
 /// controls, and the bidirectional embeddings, overrides and isolates.
@@ -47,7 +48,7 @@ impl Escaped {
         for (chars, (i, c)) in s.char_indices().enumerate() {
             if is_unsafe(c) {
                 map.push((i, text.len(), chars));
-                text.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+                let _ = write!(text, "\\u{{{:x}}}", u32::from(c));
                 map.push((i + c.len_utf8(), text.len(), chars + 1));
             } else {
                 text.push(c);

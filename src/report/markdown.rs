@@ -32,6 +32,10 @@ pub fn emit(w: &mut dyn Write, report: &Report<'_>) -> io::Result<()> {
 ///
 /// # Errors
 /// Writing to `w` failed.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the report's sections in the order they print"
+)]
 pub fn emit_review(w: &mut dyn Write, r: &Review<'_>) -> io::Result<()> {
     let (errors, warnings, infos) = r.totals();
     writeln!(w, "## Marketing claims review\n")?;

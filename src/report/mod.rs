@@ -82,6 +82,10 @@ impl MetaRule {
     }
 
     #[must_use]
+    #[allow(
+        clippy::unused_self,
+        reason = "every kind is a warning today; callers ask the kind, not assume it"
+    )]
     pub fn severity(self) -> Severity {
         Severity::Warning
     }
@@ -292,7 +296,7 @@ pub fn render<'a>(
             first.len() > 3
                 && first.ends_with('s')
                 && !first.ends_with("ss")
-                && (rest.is_empty() || matches!(rest.as_slice(), ["with"] | ["from"]))
+                && (rest.is_empty() || matches!(rest.as_slice(), ["with" | "from"]))
         })
         .unwrap_or_else(|| "helps with".to_string());
     let approval = about

@@ -132,7 +132,7 @@ fn exact(hir: &Hir) -> Option<AnchorSet> {
             }
             Some(acc)
         }
-        _ => None,
+        HirKind::Repetition(_) => None,
     }
 }
 

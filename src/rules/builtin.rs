@@ -1,50 +1,79 @@
-//! The rulesets embedded in the binary: the default set when no `--ruleset` replaces it.
+//! The rulesets embedded in the binary — the default set when no `--ruleset` replaces it — and
+//! their compiled form.
+//!
+//! `build.rs` finds every `rulesets/*.toml`, lists them in `OUT_DIR/embedded.rs` (so a new file
+//! there is embedded without touching this module), and compiles those that are rulesets (they
+//! define a `[[rule]]` or a `[lexicon.*]`; other files there are data, such as facts tables,
+//! embedded as they are) into `OUT_DIR/builtin.snapshot` (see [`super::snapshot`]).
 
-use super::compile::RulesetSource;
+use super::compile::{RuleSet, RulesetSource};
 
-/// Each embedded ruleset's display name and text.
-pub(crate) const BUILTIN: &[(&str, &str)] = &[
-    (
-        "rulesets/medical.toml",
-        include_str!("../../rulesets/medical.toml"),
-    ),
-    (
-        "rulesets/ketamine.toml",
-        include_str!("../../rulesets/ketamine.toml"),
-    ),
-    (
-        "rulesets/conditions.toml",
-        include_str!("../../rulesets/conditions.toml"),
-    ),
-    (
-        "rulesets/treatments.toml",
-        include_str!("../../rulesets/treatments.toml"),
-    ),
-    (
-        "rulesets/claims.toml",
-        include_str!("../../rulesets/claims.toml"),
-    ),
-];
+// `FILES`: every `rulesets/*.toml` as (display name, text), sorted by name; `RULESETS`: the
+// indices in `FILES` of the rulesets, in load order.
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The embedded rulesets compiled by the build script.
+static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.snapshot"));
+
+/// The text of the embedded file `name` (for example `rulesets/medical.toml`).
+#[must_use]
+pub fn file(name: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
 
 /// The embedded ruleset files, in load order.
 #[must_use]
 pub fn sources() -> Vec<RulesetSource> {
-    BUILTIN
+    RULESETS
         .iter()
-        .map(|(name, text)| RulesetSource {
-            name: (*name).to_string(),
-            text: (*text).to_string(),
+        .map(|&i| RulesetSource {
+            name: FILES[i].0.to_string(),
+            text: FILES[i].1.to_string(),
         })
         .collect()
 }
 
-/// Whether `sources` are the embedded rulesets, in load order (without copying them, as
-/// [`sources`] would: this runs on every start).
+/// How many of `sources`, from the first, are the embedded rulesets in load order: all of them
+/// or none (compared without copying them, as [`sources`] would: this runs on every start).
 #[must_use]
-pub fn are_builtin(sources: &[RulesetSource]) -> bool {
-    sources.len() == BUILTIN.len()
-        && sources
-            .iter()
-            .zip(BUILTIN)
-            .all(|(s, (name, text))| s.name == *name && s.text == *text)
+pub(crate) fn embedded_prefix(sources: &[RulesetSource]) -> usize {
+    let embedded = sources.len() >= RULESETS.len()
+        && sources.iter().zip(RULESETS).all(|(s, &i)| {
+            let (name, text) = FILES[i];
+            s.name == name && s.text == text
+        });
+    if embedded { RULESETS.len() } else { 0 }
+}
+
+/// The embedded rulesets, precompiled, given their `sources` (see [`embedded_prefix`]); the
+/// sources back if the snapshot does not load, which a test rules out.
+pub(crate) fn precompiled(sources: Vec<RulesetSource>) -> Result<RuleSet, Vec<RulesetSource>> {
+    super::snapshot::load(SNAPSHOT, sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{embedded_prefix, sources};
+
+    #[test]
+    fn only_the_embedded_rulesets_in_order_are_precompiled() {
+        let mut list = sources();
+        assert!(list.len() >= 2, "medical and ketamine");
+        assert_eq!(embedded_prefix(&list), list.len());
+        list.push(crate::rules::RulesetSource {
+            name: "mine.toml".into(),
+            text: String::new(),
+        });
+        assert_eq!(embedded_prefix(&list), list.len() - 1);
+        list[0].text.push_str("\n# an edit\n");
+        assert_eq!(embedded_prefix(&list), 0);
+        let mut list = sources();
+        list.swap(0, 1);
+        assert_eq!(embedded_prefix(&list), 0);
+        list.pop();
+        assert_eq!(embedded_prefix(&list), 0);
+    }
 }

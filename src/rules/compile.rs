@@ -14,7 +14,7 @@ use super::{builtin, interpolate, phrase};
 use rayon::prelude::*;
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 use toml::Spanned;
@@ -185,46 +185,41 @@ impl RuleSet {
     ///
     /// # Errors
     /// Every problem found, each with its file and span.
+    ///
+    /// When `sources` begin with the embedded rulesets, those come precompiled (see
+    /// [`super::builtin`]) and only the files after them are compiled, on top: their own
+    /// phrases and patterns in a matcher of their own, every one of their patterns compiled now
+    /// so that errors are reported at load time, while the embedded patterns still compile only
+    /// when a page needs them.
     pub fn compile(
-        sources: Vec<RulesetSource>,
+        mut sources: Vec<RulesetSource>,
     ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
-        if builtin::are_builtin(&sources) {
-            match super::snapshot::load(sources) {
-                Ok(rules) => return Ok(rules),
-                Err(sources) => return Self::compile_sources(sources),
+        let embedded = builtin::embedded_prefix(&sources);
+        if embedded > 0 {
+            let rest = sources.split_off(embedded);
+            match builtin::precompiled(sources) {
+                Ok(base) if rest.is_empty() => return Ok(base),
+                Ok(base) => return Self::compile_over(base, rest),
+                Err(mut back) => {
+                    back.extend(rest);
+                    sources = back;
+                }
             }
         }
         Self::compile_sources(sources)
     }
 
-    /// [`RuleSet::compile`] from the TOML, never from the embedded rulesets' snapshot.
+    /// [`RuleSet::compile`] from the TOML, never from the embedded rulesets' compiled form; every
+    /// pattern is compiled now.
     pub(crate) fn compile_sources(
         sources: Vec<RulesetSource>,
     ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
-        let mut parsed: Vec<Option<RawRuleset>> = Vec::new();
-        let mut errors = Vec::new();
-        for (i, s) in sources.iter().enumerate() {
-            match toml::from_str::<RawRuleset>(&s.text) {
-                Ok(r) => parsed.push(Some(r)),
-                Err(e) => {
-                    errors.push(RulesetError {
-                        source: i,
-                        span: e.span(),
-                        message: toml_message(&e),
-                    });
-                    parsed.push(None);
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err((sources, errors));
-        }
-        let mut parsed: Vec<RawRuleset> = parsed.into_iter().flatten().collect();
+        let mut parsed = match parse(&sources) {
+            Ok(parsed) => parsed,
+            Err(errors) => return Err((sources, errors)),
+        };
         dictionary::add_lexicons(&mut parsed);
-        // The embedded rulesets' patterns are known to compile (a test compiles them all), so
-        // they compile lazily; a user's are all compiled now, to report errors at load time.
-        let validate = !builtin::are_builtin(&sources);
-        let (rules, lexicons, matcher) = match build(&parsed, validate) {
+        let (rules, lexicons, matcher) = match build(&parsed, 0, 0, true) {
             Ok(built) => built,
             Err(errors) => return Err((sources, errors)),
         };
@@ -238,6 +233,59 @@ impl RuleSet {
                 matcher,
             }),
             Err(errors) => Err((sources, errors)),
+        }
+    }
+
+    /// The `rest` of the sources compiled on top of `base`, the embedded rulesets: `rest` may use
+    /// their lexicons, which are read from their TOML again (a millisecond), but adds its phrases
+    /// and patterns to a matcher of its own, stacked on the precompiled one.
+    fn compile_over(
+        base: Self,
+        rest: Vec<RulesetSource>,
+    ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
+        let Self {
+            sources: mut all,
+            rules: mut all_rules,
+            matcher: base_matcher,
+            ..
+        } = base;
+        let own_from = all.len();
+        all.extend(rest);
+        let mut parsed = match parse(&all) {
+            Ok(parsed) => parsed,
+            Err(errors) => return Err((all, errors)),
+        };
+        // A user's treatment names join `any-treatment`, which lives in the embedded files: its
+        // phrases are in the precompiled automaton and its regex inside precompiled patterns
+        // ("X for Y" is anchored on it), so none of that can be reused. Everything is compiled
+        // from the TOML then, as before issue 20 (tens of milliseconds); rules, lexicons and
+        // conditions of the user's own still compile on top.
+        if parsed[own_from..].iter().any(|f| !f.treatment.is_empty()) {
+            return Self::compile_sources(all);
+        }
+        // The dictionary's lexicons are added as when compiling from the TOML, so the embedded
+        // ones keep their numbers and a user's conditions get lexicons of their own (in their
+        // file, so in the user's matcher).
+        dictionary::add_lexicons(&mut parsed);
+        let (rules, lexicons, matcher) = match build(&parsed, own_from, all_rules.len(), true) {
+            Ok(built) => built,
+            Err(errors) => return Err((all, errors)),
+        };
+        // Compiled again over every file: the embedded entries keep their numbers, the user's
+        // are appended, and the per-lexicon maps cover the user's lexicons.
+        match dictionary::compile(&parsed, &lexicons) {
+            Ok(dictionary) => {
+                all_rules.extend(rules);
+                Ok(Self {
+                    lexicon_needs: lexicon_needs(&all_rules, lexicons.len()),
+                    sources: all,
+                    rules: all_rules,
+                    lexicons,
+                    dictionary,
+                    matcher: base_matcher.stacked(matcher),
+                })
+            }
+            Err(errors) => Err((all, errors)),
         }
     }
 
@@ -261,6 +309,27 @@ impl RuleSet {
 }
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
+
+/// Each source's TOML, or every file's syntax errors.
+fn parse(sources: &[RulesetSource]) -> Result<Vec<RawRuleset>, Vec<RulesetError>> {
+    let mut parsed = Vec::with_capacity(sources.len());
+    let mut errors = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        match toml::from_str::<RawRuleset>(&s.text) {
+            Ok(r) => parsed.push(r),
+            Err(e) => errors.push(RulesetError {
+                source: i,
+                span: e.span(),
+                message: toml_message(&e),
+            }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(errors)
+    }
+}
 
 /// See [`RuleSet::lexicon_needs`]. Interpolation into a pattern is not a use: the pattern's
 /// regex holds the lexicon's phrases itself.
@@ -360,81 +429,40 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
     (ctx, lexicons, lex_regex)
 }
 
-fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError>> {
+/// Compiles the rules and lexicons of `files[own_from..]`; the files before them are already
+/// compiled (their `base_rules` rules come first) and only lend their lexicons and their rule
+/// ids (which must stay unique). The lexicons returned are all files'. With `validate`, every
+/// pattern is compiled now.
+fn build(
+    files: &[RawRuleset],
+    own_from: usize,
+    base_rules: usize,
+    validate: bool,
+) -> Result<Built, Vec<RulesetError>> {
     let (mut ctx, lexicons, lex_regex) = lexicons(files);
     let mut mb = MatcherBuilder::default();
-    let trees = LexiconTrees {
-        lex_regex: &lex_regex,
-        trees: (0..lexicons.len()).map(|_| OnceLock::new()).collect(),
-    };
-    // Parsing patterns is most of compiling the rulesets; they are independent.
-    let mut pattern_trees: HashMap<&str, Option<Hir>> = files
-        .iter()
-        .flat_map(|f| {
-            f.lexicon
-                .values()
-                .flat_map(|l| {
-                    let l = l.get_ref();
-                    l.patterns.iter().chain(&l.exception_patterns)
-                })
-                .chain(f.rule.iter().flat_map(|r| {
-                    let r = r.get_ref();
-                    r.patterns.iter().chain(&r.exception_patterns)
-                }))
-        })
-        .map(|p| p.get_ref().as_str())
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|p| (p, pattern_tree(&ctx, p, &trees)))
-        .collect();
-    let raw_lex = std::mem::take(&mut ctx.raw_lex);
-    for (id, (src, lex)) in raw_lex.iter().enumerate() {
-        let lex = lex.get_ref();
-        if lex.phrases.is_empty() && lex.patterns.is_empty() {
-            ctx.err(
-                *src,
-                raw_lex[id].1.span(),
-                format!("lexicon `{}` has no phrases or patterns", lexicons[id].name),
-            );
-        }
-        add_phrases(&mut ctx, &mut mb, *src, &lex.phrases, Target::Lexicon(id));
-        add_phrases(
-            &mut ctx,
-            &mut mb,
-            *src,
-            &lex.exceptions,
-            Target::LexiconException(id),
-        );
-        add_patterns(
-            &mut ctx,
-            &mut mb,
-            *src,
-            &lex.patterns,
-            Target::Lexicon(id),
-            &mut pattern_trees,
-            &lex_regex,
-        );
-        add_patterns(
-            &mut ctx,
-            &mut mb,
-            *src,
-            &lex.exception_patterns,
-            Target::LexiconException(id),
-            &mut pattern_trees,
-            &lex_regex,
-        );
-    }
-    ctx.raw_lex = raw_lex;
+    let mut pattern_trees = pattern_trees(&ctx, files, own_from, &lex_regex);
+    add_lexicons(
+        &mut ctx,
+        &mut mb,
+        &lexicons,
+        own_from,
+        &mut pattern_trees,
+        &lex_regex,
+    );
 
     let mut rules: Vec<Rule> = Vec::new();
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for (src, file) in files.iter().enumerate() {
         for raw in &file.rule {
             let span = raw.span();
             let r = raw.get_ref();
             let id = r.id.get_ref().clone();
-            if seen.insert(id.clone(), ()).is_some() {
+            if !seen.insert(id.clone()) {
                 ctx.err(src, r.id.span(), format!("rule id `{id}` is defined twice"));
+                continue;
+            }
+            if src < own_from {
                 continue;
             }
             if !valid_id(&id) {
@@ -444,7 +472,7 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
                     format!("rule id `{id}` must be `group/name` in lower-case kebab-case"),
                 );
             }
-            let index = rules.len();
+            let index = base_rules + rules.len();
             validate_kind(&mut ctx, src, span.clone(), r);
             add_phrases(&mut ctx, &mut mb, src, &r.phrases, Target::Rule(index));
             add_phrases(
@@ -509,23 +537,116 @@ fn build(files: &[RawRuleset], validate: bool) -> Result<Built, Vec<RulesetError
     match built {
         Ok(m) if ctx.errors.is_empty() => Ok((rules, lexicons, m)),
         Ok(_) => Err(ctx.errors),
-        Err(errors) => Err(ctx
-            .errors
-            .into_iter()
-            .chain(errors.into_iter().map(|(pattern, message)| {
-                let at = pattern.and_then(|n| ctx.pattern_spans.get(n).cloned());
-                RulesetError {
-                    source: at.as_ref().map_or(0, |(src, _)| *src),
-                    span: at.map(|(_, span)| span),
-                    message: if pattern.is_some() {
-                        format!("invalid regex: {message}")
-                    } else {
-                        message
-                    },
-                }
-            }))
-            .collect()),
+        Err(errors) => Err(with_pattern_errors(ctx, errors)),
     }
+}
+
+/// The errors of `ctx` and then the matcher's, each pattern's placed where it was written.
+fn with_pattern_errors(ctx: Ctx<'_>, errors: Vec<(Option<usize>, String)>) -> Vec<RulesetError> {
+    let Ctx {
+        errors: mut out,
+        pattern_spans,
+        ..
+    } = ctx;
+    out.extend(errors.into_iter().map(|(pattern, message)| {
+        let at = pattern.and_then(|n| pattern_spans.get(n).cloned());
+        RulesetError {
+            source: at.as_ref().map_or(0, |(src, _)| *src),
+            span: at.map(|(_, span)| span),
+            message: if pattern.is_some() {
+                format!("invalid regex: {message}")
+            } else {
+                message
+            },
+        }
+    }));
+    out
+}
+
+/// Each pattern of `files[own_from..]` parsed into a syntax tree with its lexicons put in place
+/// (see [`pattern_tree`]), by its text; and the exception patterns of every lexicon, as a rule
+/// pattern that interpolates one brings them along. Parsing patterns is most of compiling the
+/// rulesets, and they are independent, so they are parsed side by side.
+fn pattern_trees<'f>(
+    ctx: &Ctx<'_>,
+    files: &'f [RawRuleset],
+    own_from: usize,
+    lex_regex: &[Option<String>],
+) -> HashMap<&'f str, Option<Hir>> {
+    let trees = LexiconTrees {
+        lex_regex,
+        trees: (0..lex_regex.len()).map(|_| OnceLock::new()).collect(),
+    };
+    files
+        .iter()
+        .enumerate()
+        .flat_map(|(src, f)| {
+            let own = src >= own_from;
+            f.lexicon
+                .values()
+                .flat_map(move |l| {
+                    let l = l.get_ref();
+                    l.patterns
+                        .iter()
+                        .filter(move |_| own)
+                        .chain(&l.exception_patterns)
+                })
+                .chain(f.rule.iter().filter(move |_| own).flat_map(|r| {
+                    let r = r.get_ref();
+                    r.patterns.iter().chain(&r.exception_patterns)
+                }))
+        })
+        .map(|p| p.get_ref().as_str())
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|p| (p, pattern_tree(ctx, p, &trees)))
+        .collect()
+}
+
+/// Adds the phrases and patterns of the lexicons of `files[own_from..]` to the matcher.
+fn add_lexicons(
+    ctx: &mut Ctx<'_>,
+    mb: &mut MatcherBuilder,
+    lexicons: &[Lexicon],
+    own_from: usize,
+    pattern_trees: &mut HashMap<&str, Option<Hir>>,
+    lex_regex: &[Option<String>],
+) {
+    let raw_lex = std::mem::take(&mut ctx.raw_lex);
+    for (id, (src, lex)) in raw_lex.iter().enumerate() {
+        if *src < own_from {
+            continue;
+        }
+        let lex = lex.get_ref();
+        if lex.phrases.is_empty() && lex.patterns.is_empty() {
+            ctx.err(
+                *src,
+                raw_lex[id].1.span(),
+                format!("lexicon `{}` has no phrases or patterns", lexicons[id].name),
+            );
+        }
+        add_phrases(ctx, mb, *src, &lex.phrases, Target::Lexicon(id));
+        add_phrases(ctx, mb, *src, &lex.exceptions, Target::LexiconException(id));
+        add_patterns(
+            ctx,
+            mb,
+            *src,
+            &lex.patterns,
+            Target::Lexicon(id),
+            pattern_trees,
+            lex_regex,
+        );
+        add_patterns(
+            ctx,
+            mb,
+            *src,
+            &lex.exception_patterns,
+            Target::LexiconException(id),
+            pattern_trees,
+            lex_regex,
+        );
+    }
+    ctx.raw_lex = raw_lex;
 }
 
 fn valid_id(id: &str) -> bool {

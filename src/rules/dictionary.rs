@@ -232,6 +232,10 @@ fn lexicon<T>(entry: &Spanned<T>, what: &str, names: &[Spanned<String>]) -> Span
 
 /// Resolves the dictionary's references (condition ids, compounded forms) once its lexicons are
 /// numbered. Every unknown id is an error at its place in the TOML.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the dictionary's passes in order: number, link parents, resolve treatments"
+)]
 pub(crate) fn compile(
     files: &[RawRuleset],
     lexicons: &[Lexicon],

@@ -10,14 +10,12 @@
 //! The automaton also holds each pattern's required literals (see [`super::anchor`]): a pattern
 //! is compiled on first need and runs only on the blocks where one of them occurs.
 //!
-//! The embedded rulesets' automaton is loaded from their snapshot. Any other is built on first
-//! need: until a process has scanned [`TABLE_SCAN_BYTES`] of text, a [`PrefixTable`] finds the
-//! same matches at a fraction of the build cost, so that checking one small page does not wait
-//! for an automaton it barely uses.
+//! The embedded rulesets' automaton is loaded from their snapshot (compiled by the build
+//! script). A user's rulesets get an automaton of their own, built when they are loaded (small:
+//! only their own strings), stacked on the embedded one (see [`Matcher::stacked`]).
 
 use super::pattern_regex::PatternRegex;
 use super::phrase::PhraseSpec;
-use super::prefix_table::{Found, PrefixTable};
 use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder};
 use rayon::prelude::*;
 use regex_syntax::hir::Hir;
@@ -26,7 +24,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Who a phrase or pattern belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -206,10 +203,10 @@ impl MatcherBuilder {
         let strings = self.strings.into_iter().map(Cow::Owned).collect();
         let matcher = Matcher::new(strings, owners, owner_ends, patterns, None);
         if validate {
-            // A user's ruleset: every error now, at load time, rather than at the first large
-            // page. The automaton is not built for that (10-20 ms): only its size can stop it
-            // building, and then the prefix table finds the same matches.
+            // A user's ruleset: every error now, at load time, rather than at the first page.
             check_automaton_size(&matcher.strings).map_err(|message| vec![(None, message)])?;
+            let ac = build_automaton(&matcher.strings).map_err(|message| vec![(None, message)])?;
+            let _ = matcher.ac.set(Some(ac));
             matcher
                 .compile_all()
                 .map_err(|(n, message)| vec![(Some(n), message)])?;
@@ -248,11 +245,8 @@ fn build_automaton(strings: &[Cow<'_, str>]) -> Result<Automaton, String> {
         .map_err(|e| format!("cannot build the phrase automaton: {e}"))
 }
 
-/// Text a process scans with the [`PrefixTable`] before it builds the automaton (when it has
-/// none stored). Measured on the benchmark pages with the embedded rulesets' 6,964 strings, the
-/// table builds in 0.15 ms and searches at about 25 MB/s, the automaton builds in 10 ms and
-/// searches at about 350 MB/s: they break even after about 250 KB.
-const TABLE_SCAN_BYTES: usize = 256 << 10;
+/// A match of the automaton: start, end, and the string's index.
+type Found = (usize, usize, usize);
 
 /// A pattern's tree and its anchor sets (see [`super::anchor`]).
 fn parse_with_anchors(source: Source) -> Result<(Hir, Vec<Vec<String>>), String> {
@@ -358,24 +352,28 @@ pub struct Matcher {
     /// first): one vector rather than one per string, for loading the snapshot.
     owners: Vec<Owner>,
     owner_ends: Vec<u32>,
-    /// Finds the strings until the automaton is worth building (see [`TABLE_SCAN_BYTES`]); built
-    /// on first use, which a stored automaton makes never.
-    table: OnceLock<PrefixTable>,
     /// The automaton as the snapshot stores it (`daachorse`'s serialisation), if it does.
     stored: Option<&'static [u8]>,
     /// `None` if building failed, which a test rules out for the embedded rulesets and load-time
-    /// validation for users'; the table then goes on finding the same matches.
+    /// validation for users'.
     ac: OnceLock<Option<Automaton>>,
-    /// Bytes scanned so far, by any thread.
-    scanned: AtomicUsize,
     patterns: Vec<Pattern>,
+    /// The matcher of rulesets compiled on top of these, if any (see [`Matcher::stacked`]).
+    next: Option<Box<Matcher>>,
 }
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
-            .field("phrases", &self.strings.len())
-            .field("patterns", &self.patterns.len())
+            .field(
+                "phrases",
+                &self.layers().map(|m| m.strings.len()).sum::<usize>(),
+            )
+            .field(
+                "patterns",
+                &self.layers().map(|m| m.patterns.len()).sum::<usize>(),
+            )
+            .field("layers", &self.layers().count())
             .finish_non_exhaustive()
     }
 }
@@ -424,8 +422,9 @@ pub(crate) struct MatcherData<'a> {
 struct PatternData<'a> {
     target: Target,
     sets: u8,
-    /// See [`super::hir_codec`].
-    tree: &'a [u8],
+    /// The pattern's regex, as its syntax tree prints (parsed again only where the NFAs are
+    /// not enough: see [`PatternRegex`]).
+    regex: &'a str,
     /// The forward and reverse NFAs (see [`super::nfa_codec`]); empty where they could not be
     /// stored.
     #[serde(borrow)]
@@ -433,9 +432,12 @@ struct PatternData<'a> {
 }
 
 /// A pattern's tree and NFAs in bytes, as [`PatternData`] borrows them.
-#[cfg(test)]
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by the build script's compiler crate")
+)]
 pub(crate) struct EncodedPattern {
-    tree: Vec<u8>,
+    regex: String,
     nfas: [Vec<u8>; 2],
 }
 
@@ -448,14 +450,13 @@ impl Matcher {
         stored: Option<&'static [u8]>,
     ) -> Self {
         Matcher {
-            table: OnceLock::new(),
             stored,
             ac: OnceLock::new(),
-            scanned: AtomicUsize::new(0),
             strings,
             owners,
             owner_ends,
             patterns,
+            next: None,
         }
     }
 
@@ -467,13 +468,16 @@ impl Matcher {
 
     /// Each pattern's tree and NFAs in bytes, for [`Matcher::to_data`]; `None` if a tree is
     /// missing.
-    #[cfg(test)]
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "used by the build script's compiler crate")
+    )]
     pub(crate) fn encoded_patterns(&self) -> Option<Vec<EncodedPattern>> {
         self.patterns
             .iter()
             .map(|p| {
                 Some(EncodedPattern {
-                    tree: super::hir_codec::encode(&*p.regex.hir()?),
+                    regex: p.regex.hir()?.to_string(),
                     nfas: p.regex.encoded_nfas().unwrap_or_default(),
                 })
             })
@@ -485,7 +489,10 @@ impl Matcher {
         self.patterns.iter().map(|p| &p.regex)
     }
 
-    #[cfg(test)]
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "used by the build script's compiler crate")
+    )]
     pub(crate) fn to_data<'a>(
         &'a self,
         encoded: &'a [EncodedPattern],
@@ -503,7 +510,7 @@ impl Matcher {
                 .map(|(p, e)| PatternData {
                     target: p.target,
                     sets: p.sets,
-                    tree: &e.tree,
+                    regex: &e.regex,
                     nfas: [&e.nfas[0], &e.nfas[1]],
                 })
                 .collect(),
@@ -515,7 +522,7 @@ impl Matcher {
             .patterns
             .into_iter()
             .map(|p| Pattern {
-                regex: PatternRegex::encoded(p.tree, Some(p.nfas).filter(|n| !n[0].is_empty())),
+                regex: PatternRegex::encoded(p.regex, Some(p.nfas).filter(|n| !n[0].is_empty())),
                 target: p.target,
                 sets: p.sets,
             })
@@ -530,7 +537,10 @@ impl Matcher {
     }
 
     /// The automaton serialised, for the snapshot; `None` if it cannot be built.
-    #[cfg(test)]
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "used by the build script's compiler crate")
+    )]
     pub(crate) fn serialized_automaton(&self) -> Option<Vec<u8>> {
         self.automaton().map(DoubleArrayAhoCorasick::serialize)
     }
@@ -541,61 +551,39 @@ impl Matcher {
     /// A pattern's index and regex error (a size limit: syntax was checked when it was added).
     pub fn compile_all(&self) -> Result<(), (usize, String)> {
         // Compiling the patterns is most of the remaining start-up time; they are independent.
-        self.patterns
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(n, p)| p.regex.compile().map_err(|e| (n, e)))
+        let mut first = 0;
+        for layer in self.layers() {
+            layer
+                .patterns
+                .par_iter()
+                .enumerate()
+                .try_for_each(|(n, p)| p.regex.compile().map_err(|e| (first + n, e)))?;
+            first += layer.patterns.len();
+        }
+        Ok(())
     }
 
     /// See [`super::RuleSet::automaton_matches`].
     #[must_use]
     pub fn automaton_matches(&self, text: &str) -> usize {
-        match self.automaton() {
-            Some(ac) => ac.find_overlapping_iter(text).count(),
-            None => self.table().find(&self.strings, text).len(),
-        }
+        self.layers()
+            .filter_map(|layer| layer.automaton())
+            .map(|ac| ac.find_overlapping_iter(text).count())
+            .sum()
     }
 
     /// The automaton, loaded or built now if need be.
     fn automaton(&self) -> Option<&Automaton> {
         self.ac
             .get_or_init(|| {
-                // A stored automaton that does not load (it cannot, short of a stale snapshot,
-                // which its fingerprint rules out) is built again rather than trusted.
+                // A stored automaton that does not load (it cannot: the build script stored it
+                // with this very code) is built again rather than trusted.
                 self.stored
                     .and_then(|bytes| Automaton::deserialize(bytes).ok())
                     .map(|(ac, _)| ac)
                     .or_else(|| build_automaton(&self.strings).ok())
             })
             .as_ref()
-    }
-
-    fn table(&self) -> &PrefixTable {
-        self.table.get_or_init(|| PrefixTable::new(&self.strings))
-    }
-
-    /// The automaton if it is stored or built or `text` takes the process past
-    /// [`TABLE_SCAN_BYTES`]; `None` to scan `text` with the table.
-    fn automaton_for(&self, text: &str) -> Option<&Automaton> {
-        if let Some(built) = self.ac.get() {
-            return built.as_ref();
-        }
-        if self.stored.is_some() {
-            // Loading (0.3 ms) costs about what the table costs on a 5 KB page, and the
-            // automaton searches 14 times faster.
-            return self.automaton();
-        }
-        let before = self.scanned.fetch_add(text.len(), Ordering::Relaxed);
-        if before + text.len() <= TABLE_SCAN_BYTES {
-            None
-        } else {
-            self.automaton()
-        }
-    }
-
-    #[cfg(test)]
-    pub(crate) fn table_matches(&self, text: &str) -> Vec<Found> {
-        self.table().find(&self.strings, text)
     }
 
     #[cfg(test)]
@@ -615,29 +603,110 @@ impl Matcher {
     /// search, times dozens of patterns, times thousands of short blocks, was most of the time.
     #[must_use]
     pub fn scan_blocks(&self, blocks: &[&str], plan: &dyn Fn(Target) -> Plan) -> Scan {
+        let joined = Joined::new(blocks);
+        let mut scan = Scan {
+            hits: vec![Vec::new(); blocks.len()],
+            deferred: vec![Vec::new(); blocks.len()],
+        };
+        let mut first_pattern = 0;
+        for layer in self.layers() {
+            layer.scan_layer(&joined, plan, first_pattern, &mut scan);
+            first_pattern += layer.patterns.len();
+        }
+        for hits in &mut scan.hits {
+            sort_hits(hits);
+        }
+        scan
+    }
+
+    /// This layer's part of [`Matcher::scan_blocks`], its deferred patterns numbered from
+    /// `first_pattern`: the automaton's phrases and anchors, then the patterns.
+    fn scan_layer(
+        &self,
+        joined: &Joined<'_>,
+        plan: &dyn Fn(Target) -> Plan,
+        first_pattern: usize,
+        scan: &mut Scan,
+    ) {
+        let wanted = self.find_strings(joined, &mut scan.hits);
         let deferrable = |p: &Pattern| p.sets > 0 && matches!(plan(p.target), Plan::Defer { .. });
         let skip = |p: &Pattern| plan(p.target) == Plan::Skip || deferrable(p);
-        let mut joined =
-            String::with_capacity(blocks.iter().map(|b| b.len() + SEPARATOR.len()).sum());
-        let mut starts = Vec::with_capacity(blocks.len());
-        for b in blocks {
-            starts.push(joined.len());
-            joined.push_str(b);
-            joined.push_str(SEPARATOR);
+        let blocks = joined.blocks;
+        // The patterns about to run for the first time compile side by side, each with the
+        // texts it will run on: on a first page, compiling is most of the check.
+        let first_time: Vec<(&Pattern, Vec<&str>)> = self
+            .patterns
+            .iter()
+            .zip(&wanted)
+            .filter(|(p, _)| {
+                p.regex.untouched() && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
+            })
+            .filter_map(|(p, seen)| {
+                let texts: Vec<&str> = if p.sets == 0 {
+                    vec![joined.text.as_str()]
+                } else {
+                    seen.iter()
+                        .filter(|(_, mask)| *mask == p.all_sets())
+                        .map(|(bi, _)| blocks[*bi])
+                        .collect()
+                };
+                (!texts.is_empty()).then_some((p, texts))
+            })
+            .collect();
+        if first_time.len() > 1 {
+            first_time
+                .par_iter()
+                .for_each(|(p, texts)| p.regex.prepare(texts));
         }
-        let mut out: Vec<Vec<Hit>> = vec![Vec::new(); blocks.len()];
-        // The block holding `range`, and the range relative to it, unless it crosses a block end.
-        let place = |range: Range<usize>| -> Option<(usize, Range<usize>)> {
-            let bi = starts
-                .partition_point(|&s| s <= range.start)
-                .checked_sub(1)?;
-            let base = starts[bi];
-            (range.end <= base + blocks[bi].len())
-                .then(|| (bi, range.start - base..range.end - base))
-        };
-        let text = joined.as_str();
-        // For each anchored pattern, the blocks where one of its anchors occurs, in order, with
-        // the mask of its anchor sets seen there.
+        // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
+        // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
+        // literal prefilter and DFA. An anchored pattern runs only on its candidate blocks.
+        for (n, pattern) in self.patterns.iter().enumerate() {
+            let blocks_to_run = wanted[n]
+                .iter()
+                .filter(|(_, mask)| *mask == pattern.all_sets())
+                .map(|(bi, _)| *bi);
+            if deferrable(pattern) {
+                for bi in blocks_to_run {
+                    scan.deferred[bi].push(first_pattern + n);
+                }
+                continue;
+            }
+            if skip(pattern) {
+                continue;
+            }
+            let target = pattern.target;
+            let hit = |range| Hit {
+                target,
+                range,
+                from_pattern: true,
+            };
+            if pattern.sets > 0 {
+                for bi in blocks_to_run {
+                    pattern.regex.for_each_match(blocks[bi], &mut |range| {
+                        scan.hits[bi].push(hit(range));
+                    });
+                }
+            } else {
+                pattern.regex.for_each_match(&joined.text, &mut |range| {
+                    if let Some((bi, range)) = joined.place(range) {
+                        scan.hits[bi].push(hit(range));
+                    }
+                });
+            }
+        }
+    }
+
+    /// Adds the phrases this layer's automaton finds in `joined` to each block's `hits`, and
+    /// returns, for each anchored pattern, the blocks where one of its anchors occurs, in order,
+    /// with the mask of its anchor sets seen there.
+    fn find_strings(&self, joined: &Joined<'_>, hits: &mut [Vec<Hit>]) -> Vec<Vec<(usize, u8)>> {
+        let Joined {
+            blocks,
+            text,
+            starts,
+        } = joined;
+        let text = text.as_str();
         let mut wanted: Vec<Vec<(usize, u8)>> = vec![Vec::new(); self.patterns.len()];
         // The block of the previous match: overlapping matches arrive in order of their end, so
         // it almost always holds the next one too, and the binary search is rarely needed.
@@ -689,106 +758,19 @@ impl Matcher {
                 } else {
                     e
                 };
-                out[bi].push(Hit {
+                hits[bi].push(Hit {
                     target,
                     range: s - base..end - base,
                     from_pattern: false,
                 });
             }
         };
-        match self.automaton_for(text) {
-            Some(ac) => {
-                for m in ac.find_overlapping_iter(text) {
-                    on_match((m.start(), m.end(), m.value() as usize));
-                }
-            }
-            None => self
-                .table()
-                .find(&self.strings, text)
-                .into_iter()
-                .for_each(on_match),
-        }
-        // The patterns about to run for the first time compile side by side, each with the
-        // texts it will run on: on a first page, compiling is most of the check.
-        let first_time: Vec<(&Pattern, Vec<&str>)> = self
-            .patterns
-            .iter()
-            .zip(&wanted)
-            .filter(|(p, _)| {
-                p.regex.untouched() && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
-            })
-            .filter_map(|(p, seen)| {
-                let texts: Vec<&str> = if p.sets == 0 {
-                    vec![text]
-                } else {
-                    seen.iter()
-                        .filter(|(_, mask)| *mask == p.all_sets())
-                        .map(|(bi, _)| blocks[*bi])
-                        .collect()
-                };
-                (!texts.is_empty()).then_some((p, texts))
-            })
-            .collect();
-        if first_time.len() > 1 {
-            first_time
-                .par_iter()
-                .for_each(|(p, texts)| p.regex.prepare(texts));
-        }
-        // Each regex on its own rather than a `RegexSet`: a set of this many large patterns
-        // overflows the lazy DFA and falls back to the PikeVM, while each regex alone keeps its
-        // literal prefilter and DFA. An anchored pattern runs only on its candidate blocks.
-        let mut deferred: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
-        for (n, pattern) in self.patterns.iter().enumerate() {
-            let all_sets = pattern.all_sets();
-            if deferrable(pattern) {
-                for (bi, mask) in &wanted[n] {
-                    if *mask == all_sets {
-                        deferred[*bi].push(n);
-                    }
-                }
-                continue;
-            }
-            if skip(pattern) {
-                continue;
-            }
-            let mut blocks_to_run = wanted[n]
-                .iter()
-                .filter(|(_, mask)| *mask == all_sets)
-                .map(|(bi, _)| *bi)
-                .peekable();
-            if pattern.sets > 0 && blocks_to_run.peek().is_none() {
-                continue;
-            }
-            let target = pattern.target;
-            if pattern.sets > 0 {
-                for bi in blocks_to_run {
-                    pattern.regex.for_each_match(blocks[bi], &mut |range| {
-                        out[bi].push(Hit {
-                            target,
-                            range,
-                            from_pattern: true,
-                        });
-                    });
-                }
-            } else {
-                pattern.regex.for_each_match(text, &mut |range| {
-                    if let Some((bi, range)) = place(range) {
-                        out[bi].push(Hit {
-                            target,
-                            range,
-                            from_pattern: true,
-                        });
-                    }
-                });
+        if let Some(ac) = self.automaton() {
+            for m in ac.find_overlapping_iter(text) {
+                on_match((m.start(), m.end(), m.value() as usize));
             }
         }
-        for hits in &mut out {
-            sort_hits(hits);
-        }
-        Scan {
-            hits: out,
-            deferred,
-        }
+        wanted
     }
 
     /// Runs the deferred `patterns` of a block (see [`Plan::Defer`]) whose target `wanted`
@@ -802,7 +784,9 @@ impl Matcher {
     ) {
         let before = hits.len();
         for &n in patterns {
-            let pattern = &self.patterns[n];
+            let Some(pattern) = self.pattern(n) else {
+                continue;
+            };
             if !wanted(pattern.target) {
                 continue;
             }
@@ -817,6 +801,71 @@ impl Matcher {
         if hits.len() > before {
             sort_hits(hits);
         }
+    }
+
+    /// This matcher and the ones stacked on it, in order.
+    fn layers(&self) -> impl Iterator<Item = &Matcher> {
+        std::iter::successors(Some(self), |m| m.next.as_deref())
+    }
+
+    /// Pattern `n`, counting through the layers.
+    fn pattern(&self, mut n: usize) -> Option<&Pattern> {
+        for layer in self.layers() {
+            match layer.patterns.get(n) {
+                Some(p) => return Some(p),
+                None => n -= layer.patterns.len(),
+            }
+        }
+        None
+    }
+
+    /// `self` with `top` stacked on it: the phrases and patterns of rulesets compiled on top of
+    /// these (see [`super::RuleSet::compile`]), scanned after this matcher's.
+    #[must_use]
+    pub(crate) fn stacked(mut self, top: Matcher) -> Matcher {
+        let mut slot = &mut self.next;
+        while let Some(layer) = slot {
+            slot = &mut layer.next;
+        }
+        *slot = Some(Box::new(top));
+        self
+    }
+}
+
+/// The blocks of a scan joined into one text (see [`Matcher::scan_blocks`]).
+struct Joined<'a> {
+    blocks: &'a [&'a str],
+    text: String,
+    /// Where each block starts in `text`.
+    starts: Vec<usize>,
+}
+
+impl<'a> Joined<'a> {
+    fn new(blocks: &'a [&'a str]) -> Self {
+        let mut text =
+            String::with_capacity(blocks.iter().map(|b| b.len() + SEPARATOR.len()).sum());
+        let mut starts = Vec::with_capacity(blocks.len());
+        for b in blocks {
+            starts.push(text.len());
+            text.push_str(b);
+            text.push_str(SEPARATOR);
+        }
+        Joined {
+            blocks,
+            text,
+            starts,
+        }
+    }
+
+    /// The block holding `range`, and the range relative to it, unless it crosses a block end.
+    fn place(&self, range: Range<usize>) -> Option<(usize, Range<usize>)> {
+        let bi = self
+            .starts
+            .partition_point(|&s| s <= range.start)
+            .checked_sub(1)?;
+        let base = self.starts[bi];
+        (range.end <= base + self.blocks[bi].len())
+            .then(|| (bi, range.start - base..range.end - base))
     }
 }
 
@@ -917,7 +966,7 @@ mod automaton_tests {
 
     /// The double array replaced aho-corasick's NFA on the promise of the same overlapping
     /// matches in the same order (by end, and at one end the longest first), which the match
-    /// loop and the prefix table rely on.
+    /// loop relies on.
     #[test]
     fn finds_what_aho_corasick_finds_in_its_order() {
         let rules = crate::rules::RuleSet::compile(crate::rules::builtin::sources())

@@ -1,18 +1,18 @@
 //! Rules are data: TOML rulesets are parsed ([`schema`]), validated and compiled into one
-//! [`RuleSet`] ([`compile`]) whose phrases share one automaton ([`matcher`]).
+//! [`RuleSet`] ([`compile`]) whose phrases share one automaton ([`matcher`]). The embedded
+//! rulesets are compiled by the build script and loaded ready-made ([`builtin`]); a user's
+//! rulesets are compiled at start-up on top of them, with an automaton of their own.
 
 pub mod anchor;
 pub mod builtin;
 pub mod compile;
 pub mod dictionary;
 pub mod examples;
-mod hir_codec;
 pub mod interpolate;
 pub mod matcher;
 mod nfa_codec;
 mod pattern_regex;
 pub mod phrase;
-pub mod prefix_table;
 pub mod schema;
 mod snapshot;
 

@@ -10,7 +10,10 @@ use regex_automata::nfa::thompson::{Builder, NFA, Transition};
 use regex_automata::util::look::Look;
 use regex_automata::util::primitives::StateID;
 
-#[cfg(test)]
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by the build script's compiler crate")
+)]
 /// The states of `nfa` in bytes; `None` for an NFA the builder could not rebuild as it is (more
 /// than one pattern, or capture states: the patterns' automata have neither).
 pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
@@ -121,8 +124,11 @@ pub(crate) fn decode(bytes: &[u8], size_limit: Option<usize>) -> Option<NFA> {
     builder.build(anchored?, unanchored?).ok()
 }
 
-#[cfg(test)]
 /// Unsigned LEB128: most ids and bytes fit in one or two.
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "each byte takes the low seven bits on purpose"
+)]
 fn put(out: &mut Vec<u8>, mut n: u32) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);
@@ -131,15 +137,16 @@ fn put(out: &mut Vec<u8>, mut n: u32) {
     out.push(n as u8);
 }
 
-#[cfg(test)]
 /// `id` as a distance from state `at`, zigzag-encoded (0, -1, 1, -2, … as 0, 1, 2, 3, …).
 fn put_relative(out: &mut Vec<u8>, id: StateID, at: i64) {
     let delta = i64::from(id.as_u32()) - at;
     // Both are state ids, below 2^31: the zigzag of their difference fits in 32 bits.
-    put(out, ((delta << 1) ^ (delta >> 63)) as u32);
+    put(
+        out,
+        u32::try_from((delta << 1) ^ (delta >> 63)).unwrap_or(u32::MAX),
+    );
 }
 
-#[cfg(test)]
 fn put_transition(
     out: &mut Vec<u8>,
     t: Transition,

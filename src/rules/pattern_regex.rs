@@ -40,11 +40,11 @@ pub(crate) struct PatternRegex {
     full: OnceLock<Option<Full>>,
 }
 
-/// A syntax tree: parsed, or in the snapshot's bytes (see [`super::hir_codec`]) until the
-/// pattern is compiled.
+/// A syntax tree: parsed, or the snapshot's regex text, parsed if it is needed (where the NFAs
+/// are missing, or for the meta regex).
 enum Tree {
     Parsed(Hir),
-    Encoded(&'static [u8]),
+    Text(&'static str),
 }
 
 type MakeCache<T> = Box<dyn Fn() -> T + Send + Sync>;
@@ -71,9 +71,10 @@ impl PatternRegex {
         Self::new(Tree::Parsed(hir), None)
     }
 
-    /// From the snapshot: the tree's bytes and, if they could be stored, the NFAs'.
-    pub(crate) fn encoded(tree: &'static [u8], nfas: Option<[&'static [u8]; 2]>) -> Self {
-        Self::new(Tree::Encoded(tree), nfas)
+    /// From the snapshot: the regex text (as a tree prints) and, if they could be stored, the
+    /// NFAs' bytes.
+    pub(crate) fn encoded(regex: &'static str, nfas: Option<[&'static [u8]; 2]>) -> Self {
+        Self::new(Tree::Text(regex), nfas)
     }
 
     fn new(tree: Tree, nfas: Option<[&'static [u8]; 2]>) -> Self {
@@ -85,16 +86,19 @@ impl PatternRegex {
         }
     }
 
-    /// The syntax tree; `None` if the snapshot's bytes are not one.
+    /// The syntax tree; `None` if the snapshot's text does not parse.
     pub(crate) fn hir(&self) -> Option<Cow<'_, Hir>> {
         match &self.tree {
             Tree::Parsed(hir) => Some(Cow::Borrowed(hir)),
-            Tree::Encoded(bytes) => super::hir_codec::decode(bytes).map(Cow::Owned),
+            Tree::Text(text) => regex_syntax::Parser::new().parse(text).ok().map(Cow::Owned),
         }
     }
 
     /// The forward and reverse NFAs in bytes, for the snapshot; `None` if they cannot be stored.
-    #[cfg(test)]
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "used by the build script's compiler crate")
+    )]
     pub(crate) fn encoded_nfas(&self) -> Option<[Vec<u8>; 2]> {
         let hir = self.hir()?;
         let [forward, reverse] =
@@ -245,7 +249,7 @@ impl PatternRegex {
     }
 }
 
-const BROKEN_TREE: &str = "the rulesets' snapshot holds a broken syntax tree";
+const BROKEN_TREE: &str = "the rulesets' snapshot holds a regex that does not parse";
 
 impl Forward {
     /// Whether `text` holds a match; `true` where the lazy DFA gives up.

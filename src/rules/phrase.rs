@@ -125,7 +125,7 @@ pub fn to_regex(spec: &PhraseSpec) -> String {
             if v.starts_with(|c: char| c.is_alphanumeric()) {
                 s.push_str(r"\b");
             }
-            s.push_str(&regex::escape(v));
+            s.push_str(&regex_syntax::escape(v));
             if spec.prefix {
                 s.push_str(r"\w*");
             } else if v.ends_with(|c: char| c.is_alphanumeric()) {

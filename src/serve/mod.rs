@@ -339,13 +339,10 @@ impl Server {
                 let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
                     return Ok(());
                 };
-                let stream = match listener.accept().await {
-                    Ok((stream, _)) => stream,
-                    Err(_) => {
-                        // EMFILE and friends: back off instead of spinning.
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
+                let Ok((stream, _)) = listener.accept().await else {
+                    // EMFILE and friends: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
                 };
                 let state = Arc::clone(&self.state);
                 tokio::spawn(async move {
