@@ -219,7 +219,7 @@ impl RuleSet {
             Err(errors) => return Err((sources, errors)),
         };
         dictionary::add_lexicons(&mut parsed);
-        let (rules, lexicons, matcher) = match build(&parsed, 0, 0, true) {
+        let (rules, lexicons, matcher) = match build(&parsed, 0, 0, true, &[]) {
             Ok(built) => built,
             Err(errors) => return Err((sources, errors)),
         };
@@ -255,22 +255,31 @@ impl RuleSet {
             Ok(parsed) => parsed,
             Err(errors) => return Err((all, errors)),
         };
-        // A user's treatment names join `any-treatment`, which lives in the embedded files: its
-        // phrases are in the precompiled automaton and its regex inside precompiled patterns
-        // ("X for Y" is anchored on it), so none of that can be reused. Everything is compiled
-        // from the TOML then, as before issue 20 (tens of milliseconds); rules, lexicons and
-        // conditions of the user's own still compile on top.
-        if parsed[own_from..].iter().any(|f| !f.treatment.is_empty()) {
-            return Self::compile_sources(all);
-        }
-        // The dictionary's lexicons are added as when compiling from the TOML, so the embedded
-        // ones keep their numbers and a user's conditions get lexicons of their own (in their
-        // file, so in the user's matcher).
+        // A user's treatment names join `any-treatment`, an embedded lexicon: its phrases are
+        // in the precompiled automaton and its regex inside precompiled patterns ("X for Y" is
+        // anchored on it). The user's matcher takes the new names, and the embedded lexicons
+        // whose patterns interpolate it have those patterns compiled again there (the
+        // precompiled ones are retired). Should an embedded rule's pattern interpolate it, which
+        // none does today, everything is compiled from the TOML, as before issue 20.
+        //
+        // The dictionary's lexicons are added first, as when compiling from the TOML, so the
+        // embedded ones keep their numbers and a user's treatments and conditions get lexicons
+        // of their own (in their file, so in the user's matcher).
         dictionary::add_lexicons(&mut parsed);
-        let (rules, lexicons, matcher) = match build(&parsed, own_from, all_rules.len(), true) {
-            Ok(built) => built,
-            Err(errors) => return Err((all, errors)),
+        let Some(reopen) = reopened(&parsed, own_from) else {
+            return Self::compile_sources(all);
         };
+        let (rules, lexicons, matcher) =
+            match build(&parsed, own_from, all_rules.len(), true, &reopen) {
+                Ok(built) => built,
+                Err(errors) => return Err((all, errors)),
+            };
+        let retired: Vec<Target> = reopen
+            .iter()
+            .filter_map(|name| lexicons.iter().position(|l| l.name == *name))
+            .flat_map(|id| [Target::Lexicon(id), Target::LexiconException(id)])
+            .collect();
+        let base_matcher = base_matcher.retired(retired);
         // Compiled again over every file: the embedded entries keep their numbers, the user's
         // are appended, and the per-lexicon maps cover the user's lexicons.
         match dictionary::compile(&parsed, &lexicons) {
@@ -309,6 +318,49 @@ impl RuleSet {
 }
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
+
+/// The embedded lexicons (of `files[..own_from]`) that the files from `own_from` change, by name:
+/// `any-treatment` when they define treatments (their names join it), and every embedded
+/// lexicon whose patterns interpolate a changed one. `None` when an embedded rule's pattern
+/// interpolates one: the rule's compiled patterns (and the exceptions they inherit) cannot be
+/// reused then.
+fn reopened(files: &[RawRuleset], own_from: usize) -> Option<Vec<String>> {
+    let (base, own) = files.split_at(own_from);
+    if own.iter().all(|f| f.treatment.is_empty())
+        || !base
+            .iter()
+            .any(|f| f.lexicon.contains_key(dictionary::ANY_TREATMENT))
+    {
+        return Some(Vec::new());
+    }
+    let mut changed = vec![dictionary::ANY_TREATMENT.to_string()];
+    let uses = |patterns: &[Spanned<String>], changed: &[String]| {
+        patterns.iter().any(|p| {
+            changed
+                .iter()
+                .any(|name| p.get_ref().contains(&format!("{{{name}}}")))
+        })
+    };
+    loop {
+        let before = changed.len();
+        for (name, lex) in base.iter().flat_map(|f| &f.lexicon) {
+            let lex = lex.get_ref();
+            if !changed.contains(name)
+                && (uses(&lex.patterns, &changed) || uses(&lex.exception_patterns, &changed))
+            {
+                changed.push(name.clone());
+            }
+        }
+        if changed.len() == before {
+            break;
+        }
+    }
+    let rule_uses = base.iter().flat_map(|f| &f.rule).any(|r| {
+        let r = r.get_ref();
+        uses(&r.patterns, &changed) || uses(&r.exception_patterns, &changed)
+    });
+    (!rule_uses).then_some(changed)
+}
 
 /// Each source's TOML, or every file's syntax errors.
 fn parse(sources: &[RulesetSource]) -> Result<Vec<RawRuleset>, Vec<RulesetError>> {
@@ -432,12 +484,15 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
 /// Compiles the rules and lexicons of `files[own_from..]`; the files before them are already
 /// compiled (their `base_rules` rules come first) and only lend their lexicons and their rule
 /// ids (which must stay unique). The lexicons returned are all files'. With `validate`, every
-/// pattern is compiled now.
+/// pattern is compiled now. The lexicons named in `reopen` (see [`reopened`]) are embedded ones
+/// that the files from `own_from` change: their patterns are compiled again with these files,
+/// and the treatment names of these files are added to `any-treatment`.
 fn build(
     files: &[RawRuleset],
     own_from: usize,
     base_rules: usize,
     validate: bool,
+    reopen: &[String],
 ) -> Result<Built, Vec<RulesetError>> {
     let (mut ctx, lexicons, lex_regex) = lexicons(files);
     let mut mb = MatcherBuilder::default();
@@ -450,12 +505,20 @@ fn build(
         &mut pattern_trees,
         &lex_regex,
     );
+    add_reopened(
+        &mut ctx,
+        &mut mb,
+        files,
+        own_from,
+        reopen,
+        &mut pattern_trees,
+        &lex_regex,
+    );
 
     let mut rules: Vec<Rule> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for (src, file) in files.iter().enumerate() {
         for raw in &file.rule {
-            let span = raw.span();
             let r = raw.get_ref();
             let id = r.id.get_ref().clone();
             if !seen.insert(id.clone()) {
@@ -473,7 +536,7 @@ fn build(
                 );
             }
             let index = base_rules + rules.len();
-            validate_kind(&mut ctx, src, span.clone(), r);
+            validate_kind(&mut ctx, src, raw.span(), r);
             add_phrases(&mut ctx, &mut mb, src, &r.phrases, Target::Rule(index));
             add_phrases(
                 &mut ctx,
@@ -500,36 +563,7 @@ fn build(
                 &mut pattern_trees,
                 &lex_regex,
             );
-            let rule = Rule {
-                id,
-                category: r.category,
-                severity: r.severity,
-                message: r.message.clone(),
-                label: r.label.clone(),
-                help: r.help.clone(),
-                note: r.note.clone(),
-                replacement: r.replacement.as_ref().map(|s| s.get_ref().clone()),
-                applicability: r.applicability,
-                caveat: r.caveat,
-                negated_by: ctx.resolve(src, &r.negated_by),
-                unless: ctx.resolve(src, &r.unless),
-                unless_scope: r.unless_scope,
-                requires: ctx.resolve(src, &r.requires),
-                requires_document: ctx.resolve(src, &r.requires_document),
-                trigger: ctx.resolve(src, &r.trigger),
-                present_if: r.present_if.iter().map(|g| ctx.resolve(src, g)).collect(),
-                min_triggers: r.min_triggers,
-                sourced_by: ctx.resolve(src, &r.sourced_by),
-                judge: r.judge,
-                applies_if: r.applies_if,
-                examples: super::compile::Examples {
-                    flag: r.examples.flag.clone(),
-                    pass: r.examples.pass.clone(),
-                },
-                source: src,
-                span,
-            };
-            rules.push(rule);
+            rules.push(resolved_rule(&mut ctx, src, raw, id));
         }
     }
     // Built even when other errors were found, so that regex errors are reported with them.
@@ -538,6 +572,41 @@ fn build(
         Ok(m) if ctx.errors.is_empty() => Ok((rules, lexicons, m)),
         Ok(_) => Err(ctx.errors),
         Err(errors) => Err(with_pattern_errors(ctx, errors)),
+    }
+}
+
+/// A rule's compiled form: its text as written, and its lexicon names resolved.
+fn resolved_rule(ctx: &mut Ctx<'_>, src: usize, raw: &Spanned<RawRule>, id: String) -> Rule {
+    let span = raw.span();
+    let r = raw.get_ref();
+    Rule {
+        id,
+        category: r.category,
+        severity: r.severity,
+        message: r.message.clone(),
+        label: r.label.clone(),
+        help: r.help.clone(),
+        note: r.note.clone(),
+        replacement: r.replacement.as_ref().map(|s| s.get_ref().clone()),
+        applicability: r.applicability,
+        caveat: r.caveat,
+        negated_by: ctx.resolve(src, &r.negated_by),
+        unless: ctx.resolve(src, &r.unless),
+        unless_scope: r.unless_scope,
+        requires: ctx.resolve(src, &r.requires),
+        requires_document: ctx.resolve(src, &r.requires_document),
+        trigger: ctx.resolve(src, &r.trigger),
+        present_if: r.present_if.iter().map(|g| ctx.resolve(src, g)).collect(),
+        min_triggers: r.min_triggers,
+        sourced_by: ctx.resolve(src, &r.sourced_by),
+        judge: r.judge,
+        applies_if: r.applies_if,
+        examples: super::compile::Examples {
+            flag: r.examples.flag.clone(),
+            pass: r.examples.pass.clone(),
+        },
+        source: src,
+        span,
     }
 }
 
@@ -647,6 +716,52 @@ fn add_lexicons(
         );
     }
     ctx.raw_lex = raw_lex;
+}
+
+/// Adds to the matcher what the files from `own_from` change in the embedded lexicons named in
+/// `reopen`: their own treatment names as phrases of `any-treatment`, and the patterns of each
+/// reopened lexicon, spelled out with the lexicons as they now are.
+fn add_reopened(
+    ctx: &mut Ctx<'_>,
+    mb: &mut MatcherBuilder,
+    files: &[RawRuleset],
+    own_from: usize,
+    reopen: &[String],
+    pattern_trees: &mut HashMap<&str, Option<Hir>>,
+    lex_regex: &[Option<String>],
+) {
+    for name in reopen {
+        let Some(&id) = ctx.lex_ids.get(name) else {
+            continue;
+        };
+        if name == dictionary::ANY_TREATMENT {
+            for (src, file) in files.iter().enumerate().skip(own_from) {
+                for t in &file.treatment {
+                    add_phrases(ctx, mb, src, &t.get_ref().names, Target::Lexicon(id));
+                }
+            }
+        }
+        let (src, lex) = ctx.raw_lex[id];
+        let lex = lex.get_ref();
+        add_patterns(
+            ctx,
+            mb,
+            src,
+            &lex.patterns,
+            Target::Lexicon(id),
+            pattern_trees,
+            lex_regex,
+        );
+        add_patterns(
+            ctx,
+            mb,
+            src,
+            &lex.exception_patterns,
+            Target::LexiconException(id),
+            pattern_trees,
+            lex_regex,
+        );
+    }
 }
 
 fn valid_id(id: &str) -> bool {
@@ -952,6 +1067,61 @@ fn lexicon_regex(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The embedded rulesets and `user`, parsed, with the dictionary's lexicons added.
+    fn with_user(user: &str) -> (Vec<RawRuleset>, usize) {
+        let mut files: Vec<RawRuleset> = builtin::sources()
+            .iter()
+            .map(|s| toml::from_str(&s.text).expect("embedded ruleset"))
+            .collect();
+        let own_from = files.len();
+        files.push(toml::from_str(user).expect("user ruleset"));
+        dictionary::add_lexicons(&mut files);
+        (files, own_from)
+    }
+
+    #[test]
+    fn a_users_treatments_reopen_any_treatment_and_the_lexicons_built_on_it() {
+        let treatment = r#"
+[[treatment]]
+id = "zorbex"
+name = "Zorbex"
+names = ["zorbex"]
+kind = "drug"
+clinic = false
+[treatment.authorisation.us]
+kind = "approved"
+uses = ["migraine"]
+statement = "approved for migraine"
+basis = "made up"
+"#;
+        let (files, own_from) = with_user(treatment);
+        assert_eq!(
+            reopened(&files, own_from),
+            Some(vec!["any-treatment".to_string(), "use-for".to_string()])
+        );
+        // Rules and lexicons alone change nothing embedded.
+        let (files, own_from) = with_user("[lexicon.mine]\nphrases = [\"calm\"]\n");
+        assert_eq!(reopened(&files, own_from), Some(Vec::new()));
+        // An embedded rule pattern built on `any-treatment` cannot be reused: compile it all.
+        let (mut files, own_from) = with_user(treatment);
+        files[0] = toml::from_str(
+            r#"
+[[rule]]
+id = "t/x"
+category = "hype"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+patterns = ['{any-treatment} cures']
+examples.flag = ["ketamine cures"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(reopened(&files, own_from), None);
+    }
 
     #[test]
     fn embedded_patterns_built_as_trees_equal_their_spelled_out_parse() {

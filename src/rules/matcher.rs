@@ -360,6 +360,9 @@ pub struct Matcher {
     patterns: Vec<Pattern>,
     /// The matcher of rulesets compiled on top of these, if any (see [`Matcher::stacked`]).
     next: Option<Box<Matcher>>,
+    /// Targets whose patterns in this layer never run: a layer stacked on it holds them as
+    /// they now are (see [`Matcher::retired`]).
+    retired: Vec<Target>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -457,6 +460,7 @@ impl Matcher {
             owner_ends,
             patterns,
             next: None,
+            retired: Vec::new(),
         }
     }
 
@@ -629,8 +633,10 @@ impl Matcher {
         scan: &mut Scan,
     ) {
         let wanted = self.find_strings(joined, &mut scan.hits);
-        let deferrable = |p: &Pattern| p.sets > 0 && matches!(plan(p.target), Plan::Defer { .. });
-        let skip = |p: &Pattern| plan(p.target) == Plan::Skip || deferrable(p);
+        let retired = |p: &Pattern| self.retired.contains(&p.target);
+        let deferrable =
+            |p: &Pattern| !retired(p) && p.sets > 0 && matches!(plan(p.target), Plan::Defer { .. });
+        let skip = |p: &Pattern| retired(p) || plan(p.target) == Plan::Skip || deferrable(p);
         let blocks = joined.blocks;
         // The patterns about to run for the first time compile side by side, each with the
         // texts it will run on: on a first page, compiling is most of the check.
@@ -639,7 +645,9 @@ impl Matcher {
             .iter()
             .zip(&wanted)
             .filter(|(p, _)| {
-                p.regex.untouched() && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
+                p.regex.untouched()
+                    && !retired(p)
+                    && (!skip(p) || plan(p.target) == Plan::Defer { soon: true })
             })
             .filter_map(|(p, seen)| {
                 let texts: Vec<&str> = if p.sets == 0 {
@@ -817,6 +825,14 @@ impl Matcher {
             }
         }
         None
+    }
+
+    /// `self` with the patterns of `targets` retired: a user's rulesets changed a lexicon they
+    /// interpolate, and the matcher stacked on this one holds them compiled again.
+    #[must_use]
+    pub(crate) fn retired(mut self, targets: Vec<Target>) -> Matcher {
+        self.retired = targets;
+        self
     }
 
     /// `self` with `top` stacked on it: the phrases and patterns of rulesets compiled on top of
