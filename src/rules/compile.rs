@@ -219,7 +219,7 @@ impl RuleSet {
             Err(errors) => return Err((sources, errors)),
         };
         dictionary::add_lexicons(&mut parsed);
-        let (rules, lexicons, matcher) = match build(&parsed, 0, 0, true, &[]) {
+        let (rules, lexicons, matcher) = match build(&parsed, 0, 0, true, &Reopen::default()) {
             Ok(built) => built,
             Err(errors) => return Err((sources, errors)),
         };
@@ -257,29 +257,31 @@ impl RuleSet {
         };
         // A user's treatment names join `any-treatment`, an embedded lexicon: its phrases are
         // in the precompiled automaton and its regex inside precompiled patterns ("X for Y" is
-        // anchored on it). The user's matcher takes the new names, and the embedded lexicons
-        // whose patterns interpolate it have those patterns compiled again there (the
-        // precompiled ones are retired). Should an embedded rule's pattern interpolate it, which
-        // none does today, everything is compiled from the TOML, as before issue 20.
+        // anchored on it). The user's matcher takes the new names, and the embedded lexicons and
+        // rules whose patterns interpolate it have those patterns compiled again there (the
+        // precompiled ones are retired).
         //
         // The dictionary's lexicons are added first, as when compiling from the TOML, so the
         // embedded ones keep their numbers and a user's treatments and conditions get lexicons
         // of their own (in their file, so in the user's matcher).
         dictionary::add_lexicons(&mut parsed);
-        let Some(reopen) = reopened(&parsed, own_from) else {
-            return Self::compile_sources(all);
-        };
+        let reopen = reopened(&parsed, own_from);
         let (rules, lexicons, matcher) =
             match build(&parsed, own_from, all_rules.len(), true, &reopen) {
                 Ok(built) => built,
                 Err(errors) => return Err((all, errors)),
             };
-        let retired: Vec<Target> = reopen
+        let lexicon_targets = reopen
+            .lexicons
             .iter()
             .filter_map(|name| lexicons.iter().position(|l| l.name == *name))
-            .flat_map(|id| [Target::Lexicon(id), Target::LexiconException(id)])
-            .collect();
-        let base_matcher = base_matcher.retired(retired);
+            .flat_map(|id| [Target::Lexicon(id), Target::LexiconException(id)]);
+        let rule_targets = reopen
+            .rules
+            .iter()
+            .filter_map(|id| all_rules.iter().position(|r| r.id == *id))
+            .flat_map(|i| [Target::Rule(i), Target::RuleException(i)]);
+        let base_matcher = base_matcher.retired(lexicon_targets.chain(rule_targets).collect());
         // Compiled again over every file: the embedded entries keep their numbers, the user's
         // are appended, and the per-lexicon maps cover the user's lexicons.
         match dictionary::compile(&parsed, &lexicons) {
@@ -319,19 +321,25 @@ impl RuleSet {
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
 
-/// The embedded lexicons (of `files[..own_from]`) that the files from `own_from` change, by name:
-/// `any-treatment` when they define treatments (their names join it), and every embedded
-/// lexicon whose patterns interpolate a changed one. `None` when an embedded rule's pattern
-/// interpolates one: the rule's compiled patterns (and the exceptions they inherit) cannot be
-/// reused then.
-fn reopened(files: &[RawRuleset], own_from: usize) -> Option<Vec<String>> {
+/// What the files from `own_from` change in the embedded rulesets (`files[..own_from]`), which
+/// must then be compiled again with them (see [`RuleSet::compile_over`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Reopen {
+    /// `any-treatment` when these files define treatments (their names join it), and every
+    /// embedded lexicon whose patterns interpolate a changed one, by name.
+    lexicons: Vec<String>,
+    /// The embedded rules whose patterns interpolate a changed lexicon, by id.
+    rules: Vec<String>,
+}
+
+fn reopened(files: &[RawRuleset], own_from: usize) -> Reopen {
     let (base, own) = files.split_at(own_from);
     if own.iter().all(|f| f.treatment.is_empty())
         || !base
             .iter()
             .any(|f| f.lexicon.contains_key(dictionary::ANY_TREATMENT))
     {
-        return Some(Vec::new());
+        return Reopen::default();
     }
     let mut changed = vec![dictionary::ANY_TREATMENT.to_string()];
     let uses = |patterns: &[Spanned<String>], changed: &[String]| {
@@ -355,11 +363,17 @@ fn reopened(files: &[RawRuleset], own_from: usize) -> Option<Vec<String>> {
             break;
         }
     }
-    let rule_uses = base.iter().flat_map(|f| &f.rule).any(|r| {
-        let r = r.get_ref();
-        uses(&r.patterns, &changed) || uses(&r.exception_patterns, &changed)
-    });
-    (!rule_uses).then_some(changed)
+    let rules = base
+        .iter()
+        .flat_map(|f| &f.rule)
+        .map(Spanned::get_ref)
+        .filter(|r| uses(&r.patterns, &changed) || uses(&r.exception_patterns, &changed))
+        .map(|r| r.id.get_ref().clone())
+        .collect();
+    Reopen {
+        lexicons: changed,
+        rules,
+    }
 }
 
 /// Each source's TOML, or every file's syntax errors.
@@ -484,7 +498,7 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
 /// Compiles the rules and lexicons of `files[own_from..]`; the files before them are already
 /// compiled (their `base_rules` rules come first) and only lend their lexicons and their rule
 /// ids (which must stay unique). The lexicons returned are all files'. With `validate`, every
-/// pattern is compiled now. The lexicons named in `reopen` (see [`reopened`]) are embedded ones
+/// pattern is compiled now. `reopen` (see [`reopened`]) names the embedded lexicons and rules
 /// that the files from `own_from` change: their patterns are compiled again with these files,
 /// and the treatment names of these files are added to `any-treatment`.
 fn build(
@@ -492,7 +506,7 @@ fn build(
     own_from: usize,
     base_rules: usize,
     validate: bool,
-    reopen: &[String],
+    reopen: &Reopen,
 ) -> Result<Built, Vec<RulesetError>> {
     let (mut ctx, lexicons, lex_regex) = lexicons(files);
     let mut mb = MatcherBuilder::default();
@@ -510,12 +524,13 @@ fn build(
         &mut mb,
         files,
         own_from,
-        reopen,
+        &reopen.lexicons,
         &mut pattern_trees,
         &lex_regex,
     );
 
     let mut rules: Vec<Rule> = Vec::new();
+    let mut base_index = 0;
     let mut seen: HashSet<String> = HashSet::new();
     for (src, file) in files.iter().enumerate() {
         for raw in &file.rule {
@@ -526,6 +541,11 @@ fn build(
                 continue;
             }
             if src < own_from {
+                if reopen.rules.contains(&id) {
+                    let trees = &mut pattern_trees;
+                    add_rule_patterns(&mut ctx, &mut mb, src, r, base_index, trees, &lex_regex);
+                }
+                base_index += 1;
                 continue;
             }
             if !valid_id(&id) {
@@ -545,24 +565,8 @@ fn build(
                 &r.exceptions,
                 Target::RuleException(index),
             );
-            add_patterns(
-                &mut ctx,
-                &mut mb,
-                src,
-                &r.patterns,
-                Target::Rule(index),
-                &mut pattern_trees,
-                &lex_regex,
-            );
-            add_patterns(
-                &mut ctx,
-                &mut mb,
-                src,
-                &r.exception_patterns,
-                Target::RuleException(index),
-                &mut pattern_trees,
-                &lex_regex,
-            );
+            let trees = &mut pattern_trees;
+            add_rule_patterns(&mut ctx, &mut mb, src, r, index, trees, &lex_regex);
             rules.push(resolved_rule(&mut ctx, src, raw, id));
         }
     }
@@ -573,6 +577,29 @@ fn build(
         Ok(_) => Err(ctx.errors),
         Err(errors) => Err(with_pattern_errors(ctx, errors)),
     }
+}
+
+/// The patterns and exception patterns of rule `index` (`r`, from file `src`).
+fn add_rule_patterns(
+    ctx: &mut Ctx<'_>,
+    mb: &mut MatcherBuilder,
+    src: usize,
+    r: &RawRule,
+    index: usize,
+    trees: &mut HashMap<&str, Option<Hir>>,
+    lex_regex: &[Option<String>],
+) {
+    let (rule, exception) = (Target::Rule(index), Target::RuleException(index));
+    add_patterns(ctx, mb, src, &r.patterns, rule, trees, lex_regex);
+    add_patterns(
+        ctx,
+        mb,
+        src,
+        &r.exception_patterns,
+        exception,
+        trees,
+        lex_regex,
+    );
 }
 
 /// A rule's compiled form: its text as written, and its lexicon names resolved.
@@ -720,7 +747,8 @@ fn add_lexicons(
 
 /// Adds to the matcher what the files from `own_from` change in the embedded lexicons named in
 /// `reopen`: their own treatment names as phrases of `any-treatment`, and the patterns of each
-/// reopened lexicon, spelled out with the lexicons as they now are.
+/// reopened lexicon, spelled out with the lexicons as they now are. (Reopened rules are added
+/// by [`build`], which numbers the rules.)
 fn add_reopened(
     ctx: &mut Ctx<'_>,
     mb: &mut MatcherBuilder,
@@ -1068,20 +1096,65 @@ fn lexicon_regex(
 mod tests {
     use super::*;
 
-    /// The embedded rulesets and `user`, parsed, with the dictionary's lexicons added.
-    fn with_user(user: &str) -> (Vec<RawRuleset>, usize) {
-        let mut files: Vec<RawRuleset> = builtin::sources()
+    /// `base` and `user` parsed, with the dictionary's lexicons added.
+    fn with_user(base: &str, user: &str) -> Vec<RawRuleset> {
+        let mut files: Vec<RawRuleset> = [base, user]
             .iter()
-            .map(|s| toml::from_str(&s.text).expect("embedded ruleset"))
+            .map(|text| toml::from_str(text).expect("ruleset"))
             .collect();
-        let own_from = files.len();
-        files.push(toml::from_str(user).expect("user ruleset"));
         dictionary::add_lexicons(&mut files);
-        (files, own_from)
+        files
     }
 
     #[test]
-    fn a_users_treatments_reopen_any_treatment_and_the_lexicons_built_on_it() {
+    fn a_users_treatments_reopen_what_is_built_on_any_treatment() {
+        let base = r#"
+[[treatment]]
+id = "ketamine"
+name = "ketamine"
+names = ["ketamine"]
+kind = "drug"
+clinic = true
+[treatment.authorisation.us]
+kind = "approved"
+uses = ["anaesthesia"]
+statement = "approved for anaesthesia"
+basis = "made up"
+[[condition]]
+id = "anaesthesia"
+group = "procedure"
+names = ["anaesthesia"]
+[[condition]]
+id = "migraine"
+group = "pain"
+names = ["migraine"]
+[lexicon.use-for]
+patterns = ['{any-treatment} for']
+[lexicon.built-on-use-for]
+patterns = ['{use-for} migraine']
+[lexicon.other]
+patterns = ['calm \w+']
+[[rule]]
+id = "t/only"
+category = "superiority"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+patterns = ['only {any-treatment} can']
+examples.flag = ["only ketamine can"]
+[[rule]]
+id = "t/calm"
+category = "hype"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+patterns = ['{other}']
+examples.flag = ["calm words"]
+"#;
         let treatment = r#"
 [[treatment]]
 id = "zorbex"
@@ -1095,32 +1168,33 @@ uses = ["migraine"]
 statement = "approved for migraine"
 basis = "made up"
 "#;
-        let (files, own_from) = with_user(treatment);
-        assert_eq!(
-            reopened(&files, own_from),
-            Some(vec!["any-treatment".to_string(), "use-for".to_string()])
-        );
-        // Rules and lexicons alone change nothing embedded.
-        let (files, own_from) = with_user("[lexicon.mine]\nphrases = [\"calm\"]\n");
-        assert_eq!(reopened(&files, own_from), Some(Vec::new()));
-        // An embedded rule pattern built on `any-treatment` cannot be reused: compile it all.
-        let (mut files, own_from) = with_user(treatment);
-        files[0] = toml::from_str(
-            r#"
-[[rule]]
-id = "t/x"
-category = "hype"
-severity = "warning"
-message = "m"
-label = "l"
-help = "h"
-note = "n"
-patterns = ['{any-treatment} cures']
-examples.flag = ["ketamine cures"]
-"#,
-        )
-        .unwrap();
-        assert_eq!(reopened(&files, own_from), None);
+        let files = with_user(base, treatment);
+        let reopen = reopened(&files, 1);
+        let mut lexicons = reopen.lexicons.clone();
+        lexicons.sort();
+        assert_eq!(lexicons, ["any-treatment", "built-on-use-for", "use-for"]);
+        assert_eq!(reopen.rules, ["t/only"]);
+        // Rules, lexicons and conditions of one's own change nothing embedded.
+        let files = with_user(base, "[lexicon.mine]\nphrases = [\"calm\"]\n");
+        assert_eq!(reopened(&files, 1), Reopen::default());
+
+        // End to end: the user's name is matched by the embedded pattern's lexicon and rule.
+        let mut sources: Vec<RulesetSource> = builtin::sources();
+        sources.push(RulesetSource {
+            name: "zorbex.toml".into(),
+            text: treatment.replace("migraine", "anxiety"),
+        });
+        let rules = RuleSet::compile(sources).expect("compiles");
+        let use_for = rules.lexicon_id("use-for").expect("use-for");
+        let scan = rules
+            .matcher
+            .scan_blocks(&["we offer zorbex for depression"], &|_| Plan::Run);
+        let found: Vec<_> = scan.hits[0]
+            .iter()
+            .filter(|h| h.target == Target::Lexicon(use_for))
+            .map(|h| h.range.clone())
+            .collect();
+        assert_eq!(found, vec![Range { start: 9, end: 19 }]);
     }
 
     #[test]
