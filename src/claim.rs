@@ -60,6 +60,7 @@ pub struct Words {
     /// Words that frame a condition as the people a benefit is for ("adults with …").
     pub population: Option<LexId>,
     pub use_for: Option<LexId>,
+    pub any_treatment: Option<LexId>,
     pub approval: Option<LexId>,
     pub designation: Option<LexId>,
     pub other_subject: Option<LexId>,
@@ -97,6 +98,7 @@ impl Words {
             benefit_passive: id("benefit-passive"),
             population: id("population-frame"),
             use_for: id("use-for"),
+            any_treatment: id("any-treatment"),
             approval: id("approval-word"),
             designation: id("designation-word"),
             other_subject: id("other-subject"),
@@ -116,15 +118,28 @@ impl Words {
         }
     }
 
-    /// Whether binding has anything to read in a block with these lexicons present.
+    /// Whether binding has anything to read where these lexicons are found (a block's or a
+    /// sentence's hits): one pass over the hits, as most blocks and sentences have none of them.
     #[must_use]
-    pub fn wanted(&self, present: &[bool], dict: &Dictionary, list_like: bool) -> bool {
-        let has = |l: Option<LexId>| l.is_some_and(|l| present[l]);
-        let condition = || dict.conditions.iter().any(|c| present[c.lexicon]);
-        has(self.approval)
-            || has(self.designation)
-            || ((has(self.benefit) || has(self.benefit_passive) || has(self.use_for) || list_like)
-                && condition())
+    pub fn wanted(
+        &self,
+        found: impl IntoIterator<Item = LexId>,
+        dict: &Dictionary,
+        list_like: bool,
+    ) -> bool {
+        let (mut benefit, mut join, mut treatment, mut condition) =
+            (list_like, false, false, false);
+        for l in found {
+            let is = |w: Option<LexId>| w == Some(l);
+            if is(self.approval) || is(self.designation) {
+                return true;
+            }
+            benefit |= is(self.benefit) || is(self.benefit_passive);
+            join |= is(self.use_for);
+            treatment |= is(self.any_treatment);
+            condition |= dict.condition_of(l).is_some();
+        }
+        (benefit || (join && treatment)) && condition
     }
 }
 
@@ -284,12 +299,24 @@ pub fn bind(
             .map(|(l, r)| (*l, r.clone()))
             .collect(),
     );
-    benefit_hits.extend(
-        s.hits
-            .iter()
-            .filter(|(l, _)| is(words.use_for, *l))
-            .map(|(l, r)| (*l, r.clone())),
-    );
+    // "Ketamine for PTSD": a treatment's name joined to a use by a `use-for` word within a few
+    // words after it, in the same sentence. Read here from the hits rather than by a regex over
+    // every block that names a treatment, which cost more than the rest of binding.
+    if let Some(join) = words.use_for {
+        for (_, t) in &treatments {
+            let joined = s.hits.iter().find(|(l, j)| {
+                *l == join
+                    && j.start >= t.end
+                    && s.text.get(t.end..j.start).is_some_and(|gap| {
+                        !gap.contains(['.', ';', '!', '?'])
+                            && gap.split_whitespace().count() <= USE_FOR_REACH_WORDS
+                    })
+            });
+            if let Some((_, j)) = joined {
+                benefit_hits.push((join, t.start..j.end));
+            }
+        }
+    }
     for (l, b) in &benefit_hits {
         let clause = clause_of(&breaks, s, b.start);
         if used_clauses.contains(&clause) {
@@ -564,6 +591,10 @@ pub fn bind(
     }
     claims
 }
+
+/// Most words between a treatment's name and the word joining it to a use ("TMS, a
+/// drug-free option for …").
+const USE_FOR_REACH_WORDS: usize = 4;
 
 /// Most words between a predicate and its first object, and between one object of a list and
 /// the next: further away, a condition belongs to another thought.
