@@ -279,13 +279,11 @@ impl<'r> Checker<'r> {
                         })
                         .collect();
                     // The claim model's qualifiers are wanted where a claim could bind.
-                    let mut present = vec![false; self.rules.lexicons.len()];
-                    for h in &hits {
-                        if let Target::Lexicon(l) = h.target {
-                            present[l] = true;
-                        }
-                    }
-                    if self.words.wanted(&present, &self.rules.dictionary, true) {
+                    let found = hits.iter().filter_map(|h| match h.target {
+                        Target::Lexicon(l) => Some(l),
+                        _ => None,
+                    });
+                    if self.words.wanted(found, &self.rules.dictionary, true) {
                         claims.extend(
                             self.rules
                                 .rules
@@ -353,9 +351,14 @@ impl<'r> Checker<'r> {
         let list_like = self.heading.as_ref().is_some_and(|h| h.uses_of.is_some())
             && matches!(block.kind, BlockKind::ListItem | BlockKind::TableCell);
         needs_sentences |= own
-            && self
-                .words
-                .wanted(&present, &self.rules.dictionary, list_like || heading_like);
+            && self.words.wanted(
+                hits.iter().filter_map(|h| match h.target {
+                    Target::Lexicon(l) if !cancelled(h, l) => Some(l),
+                    _ => None,
+                }),
+                &self.rules.dictionary,
+                list_like || heading_like,
+            );
         if !needs_sentences && !self.could_disclose(&present) {
             if own {
                 for h in hits {
@@ -490,7 +493,13 @@ impl<'r> Checker<'r> {
         for (si, range) in scan.sentences.iter().enumerate() {
             // No real sentence is this long: a page without full stops would make binding
             // quadratic in its hits for nothing.
-            if range.len() > claim::MAX_SENTENCE_BYTES {
+            if range.len() > claim::MAX_SENTENCE_BYTES
+                || !self.words.wanted(
+                    scan.lex_hits[si].iter().map(|(l, _)| *l),
+                    &self.rules.dictionary,
+                    list_context.is_some(),
+                )
+            {
                 continue;
             }
             let sentence = claim::Sentence {

@@ -32,6 +32,8 @@ pub enum Predicate {
     Benefit,
     /// An approval statement, with the authorisation kind its words claim.
     Approval(AuthKind),
+    /// A review designation, by its name in the dictionary (`breakthrough`, `fast-track`).
+    Designation(&'static str),
 }
 
 /// A claim bound in one sentence; ranges are offsets in the block's normalised text.
@@ -43,14 +45,24 @@ pub struct Claim {
     pub objects: Vec<(ConditionId, Range<usize>)>,
     /// A qualifier in scope or a negator governing the predicate.
     pub qualified: bool,
+    /// Conditions the sentence names as who the benefit is for ("for men with testosterone
+    /// deficiency, …"): outcomes claimed for them stay inside an authorised use.
+    pub population: Vec<ConditionId>,
 }
 
 /// The lexicons binding reads, looked up once per rule set by name.
 #[derive(Debug, Clone, Default)]
 pub struct Words {
     pub benefit: Option<LexId>,
+    /// Benefits whose grammatical subject is the condition or the patient ("PTSD improves with
+    /// …", "sufferers find relief with …"): the conditions stand before them, the treatment after.
+    pub benefit_passive: Option<LexId>,
+    /// Words that frame a condition as the people a benefit is for ("adults with …").
+    pub population: Option<LexId>,
     pub use_for: Option<LexId>,
+    pub any_treatment: Option<LexId>,
     pub approval: Option<LexId>,
+    pub designation: Option<LexId>,
     pub other_subject: Option<LexId>,
     pub generic_subject: Option<LexId>,
     pub indication_heading: Option<LexId>,
@@ -85,8 +97,12 @@ impl Words {
         let appr = judge(Judge::Unauthorised);
         Self {
             benefit: id("benefit"),
+            benefit_passive: id("benefit-passive"),
+            population: id("population-frame"),
             use_for: id("use-for"),
+            any_treatment: id("any-treatment"),
             approval: id("approval-word"),
+            designation: id("designation-word"),
             other_subject: id("other-subject"),
             generic_subject: id("generic-subject"),
             indication_heading: id("indication-heading"),
@@ -105,12 +121,28 @@ impl Words {
         }
     }
 
-    /// Whether binding has anything to read in a block with these lexicons present.
+    /// Whether binding has anything to read where these lexicons are found (a block's or a
+    /// sentence's hits): one pass over the hits, as most blocks and sentences have none of them.
     #[must_use]
-    pub fn wanted(&self, present: &[bool], dict: &Dictionary, list_like: bool) -> bool {
-        let has = |l: Option<LexId>| l.is_some_and(|l| present[l]);
-        let condition = || dict.conditions.iter().any(|c| present[c.lexicon]);
-        has(self.approval) || ((has(self.benefit) || has(self.use_for) || list_like) && condition())
+    pub fn wanted(
+        &self,
+        found: impl IntoIterator<Item = LexId>,
+        dict: &Dictionary,
+        list_like: bool,
+    ) -> bool {
+        let (mut benefit, mut join, mut treatment, mut condition) =
+            (list_like, false, false, false);
+        for l in found {
+            let is = |w: Option<LexId>| w == Some(l);
+            if is(self.approval) || is(self.designation) {
+                return true;
+            }
+            benefit |= is(self.benefit) || is(self.benefit_passive);
+            join |= is(self.use_for);
+            treatment |= is(self.any_treatment);
+            condition |= dict.condition_of(l).is_some();
+        }
+        (benefit || (join && treatment)) && condition
     }
 }
 
@@ -224,27 +256,48 @@ pub fn bind(
     dict: &Dictionary,
     list_context: Option<Subject>,
 ) -> Vec<Claim> {
-    let treatments = outermost(
-        &s.hits
-            .iter()
-            .filter_map(|(l, r)| dict.treatment_of(*l).map(|t| (t, r.clone())))
-            .collect::<Vec<_>>(),
-    );
-    let conditions: Vec<(ConditionId, Range<usize>)> = outermost(
+    let all_conditions: Vec<(ConditionId, Range<usize>)> = outermost(
         &s.hits
             .iter()
             .filter_map(|(l, r)| dict.condition_of(*l).map(|c| (c, r.clone())))
             .collect::<Vec<_>>(),
+    );
+    // A treatment's name inside a longer condition ("testosterone deficiency") names the
+    // condition, not the treatment.
+    let treatments: Vec<(TreatmentId, Range<usize>)> = outermost(
+        &s.hits
+            .iter()
+            .filter_map(|(l, r)| dict.treatment_of(*l).map(|t| (t, r.clone())))
+            .collect::<Vec<_>>(),
     )
     .into_iter()
-    .filter(|(_, r)| {
-        !treatments
+    .filter(|(_, t)| {
+        !all_conditions
             .iter()
-            .any(|(_, t)| t.start < r.end && r.start < t.end)
+            .any(|(_, c)| c.start <= t.start && t.end <= c.end && c.len() > t.len())
     })
     .collect();
+    let conditions: Vec<(ConditionId, Range<usize>)> = all_conditions
+        .into_iter()
+        .filter(|(_, r)| {
+            !treatments
+                .iter()
+                .any(|(_, t)| t.start < r.end && r.start < t.end)
+        })
+        .collect();
     let is = |want: Option<LexId>, l: LexId| want == Some(l);
     let breaks = clause_breaks(s, words);
+    let population: Vec<ConditionId> = words.population.map_or_else(Vec::new, |pl| {
+        conditions
+            .iter()
+            .filter(|(_, r)| {
+                s.hits.iter().any(|(l, f)| {
+                    *l == pl && f.end <= r.start && words_between(s.text, f.end, r.start) <= 2
+                })
+            })
+            .map(|(c, _)| *c)
+            .collect()
+    });
     let mut claims = Vec::new();
     let mut used_clauses: Vec<Range<usize>> = Vec::new();
 
@@ -258,12 +311,24 @@ pub fn bind(
             .map(|(l, r)| (*l, r.clone()))
             .collect::<Vec<_>>(),
     );
-    benefit_hits.extend(
-        s.hits
-            .iter()
-            .filter(|(l, _)| is(words.use_for, *l))
-            .map(|(l, r)| (*l, r.clone())),
-    );
+    // "Ketamine for PTSD": a treatment's name joined to a use by a `use-for` word within a few
+    // words after it, in the same sentence. Read here from the hits rather than by a regex over
+    // every block that names a treatment, which cost more than the rest of binding.
+    if let Some(join) = words.use_for {
+        for (_, t) in &treatments {
+            let joined = s.hits.iter().find(|(l, j)| {
+                *l == join
+                    && j.start >= t.end
+                    && s.text.get(t.end..j.start).is_some_and(|gap| {
+                        !gap.contains(['.', ';', '!', '?'])
+                            && gap.split_whitespace().count() <= USE_FOR_REACH_WORDS
+                    })
+            });
+            if let Some((_, j)) = joined {
+                benefit_hits.push((join, t.start..j.end));
+            }
+        }
+    }
     for (l, b) in &benefit_hits {
         let clause = clause_of(&breaks, s, b.start);
         if used_clauses.contains(&clause) {
@@ -352,6 +417,59 @@ pub fn bind(
                 &ignore,
                 words.negation_stop,
             ),
+            population: population.clone(),
+        });
+    }
+
+    // "PTSD improves with ketamine", "pain sufferers find relief after a session": the
+    // conditions stand before the benefit and the treatment after it, joined closely.
+    let passive_hits = outermost(
+        &s.hits
+            .iter()
+            .filter(|(l, _)| is(words.benefit_passive, *l))
+            .map(|(l, r)| (*l, r.clone()))
+            .collect::<Vec<_>>(),
+    );
+    for (_, p) in &passive_hits {
+        let clause = clause_of(&breaks, s, p.start);
+        if used_clauses.contains(&clause) {
+            continue;
+        }
+        let objects = objects_before(s, &words.benefit_negated_by, &conditions, p, &clause);
+        if objects.is_empty() {
+            continue;
+        }
+        let near_after = |r: &Range<usize>| {
+            r.start >= p.end && inside(r, &clause) && words_between(s.text, p.end, r.start) <= 4
+        };
+        let subject = if let Some((t, _)) = treatments.iter().find(|(_, t)| near_after(t)) {
+            Subject::Named(*t)
+        } else if words
+            .generic_subject
+            .is_some_and(|g| s.hits.iter().any(|(l, r)| *l == g && near_after(r)))
+        {
+            Subject::Page
+        } else {
+            continue;
+        };
+        used_clauses.push(clause.clone());
+        let span = objects[0].1.start..p.end;
+        claims.push(Claim {
+            subject,
+            predicate: Predicate::Benefit,
+            predicate_range: span.clone(),
+            objects,
+            qualified: qualified(
+                s,
+                lexicons,
+                &words.benefit_unless,
+                &words.benefit_negated_by,
+                p,
+                &clause,
+                &[],
+                words.negation_stop,
+            ),
+            population: population.clone(),
         });
     }
 
@@ -380,6 +498,7 @@ pub fn bind(
                 &[],
                 words.negation_stop,
             ),
+            population: population.clone(),
         });
     }
 
@@ -452,10 +571,47 @@ pub fn bind(
                 &[],
                 words.negation_stop,
             ),
+            population: population.clone(),
+        });
+    }
+    // "Designated a breakthrough therapy", "fast-tracked by the FDA": a designation claimed
+    // for the sentence's treatment, or the page's.
+    for (_, d) in s.hits.iter().filter(|(l, _)| is(words.designation, *l)) {
+        let clause = clause_of(&breaks, s, d.start);
+        let in_clause = || treatments.iter().filter(|(_, t)| inside(t, &clause));
+        let named = in_clause()
+            .filter(|(_, t)| t.end <= d.start)
+            .min_by_key(|(_, t)| distance(t, d))
+            .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, d)));
+        let kind = if s.text[d.clone()].contains("fast") {
+            "fast-track"
+        } else {
+            "breakthrough"
+        };
+        claims.push(Claim {
+            subject: named.map_or(Subject::Page, |(t, _)| Subject::Named(*t)),
+            predicate: Predicate::Designation(kind),
+            predicate_range: d.clone(),
+            objects: Vec::new(),
+            qualified: qualified(
+                s,
+                lexicons,
+                &words.approval_unless,
+                &words.approval_negated_by,
+                d,
+                &clause,
+                &[],
+                words.negation_stop,
+            ),
+            population: population.clone(),
         });
     }
     claims
 }
+
+/// Most words between a treatment's name and the word joining it to a use ("TMS, a
+/// drug-free option for …").
+const USE_FOR_REACH_WORDS: usize = 4;
 
 /// Most words between a predicate and its first object, and between one object of a list and
 /// the next: further away, a condition belongs to another thought.
@@ -503,6 +659,38 @@ fn objects_after(
         out.push((*c, r.clone()));
         from = r.end;
     }
+    out
+}
+
+/// The conditions standing before a passive benefit at `p` in its clause: the nearest within
+/// reach, and the list it ends ("anxiety, PTSD and chronic pain all improve with …").
+fn objects_before(
+    s: &Sentence<'_>,
+    negators: &[LexId],
+    conditions: &[(ConditionId, Range<usize>)],
+    p: &Range<usize>,
+    clause: &Range<usize>,
+) -> Vec<(ConditionId, Range<usize>)> {
+    let mut out: Vec<(ConditionId, Range<usize>)> = Vec::new();
+    let mut to = p.start;
+    for (c, r) in conditions.iter().rev() {
+        if r.end > p.start || !inside(r, clause) {
+            continue;
+        }
+        if words_between(s.text, r.end, to) > OBJECT_REACH_WORDS {
+            break;
+        }
+        let denied = negators.iter().any(|&n| {
+            s.hits.iter().any(|(l, x)| {
+                *l == n && x.end <= r.start && words_between(s.text, x.end, r.start) <= 1
+            })
+        });
+        if !denied {
+            out.push((*c, r.clone()));
+        }
+        to = r.start;
+    }
+    out.reverse();
     out
 }
 
@@ -566,6 +754,37 @@ fn subject_for(
     (generic || opens || use_claim).then_some(Subject::Page)
 }
 
+/// Whether object `i` of a claim about `t` lies outside what `t` may be said to do: for a
+/// benefit, outside its authorised or tolerated uses; for an approval, outside its authorised
+/// uses and not narrowed to one by a later object.
+fn breaches(
+    claim: &Claim,
+    i: usize,
+    t: TreatmentId,
+    dict: &Dictionary,
+    jurisdiction: &str,
+) -> bool {
+    let c = claim.objects[i].0;
+    match claim.predicate {
+        Predicate::Benefit => {
+            // "For men with testosterone deficiency, it restores libido": a wanted outcome
+            // claimed for people with an authorised condition stays inside that use.
+            let cond = &dict.conditions[usize::from(c)];
+            let for_authorised = || {
+                claim
+                    .population
+                    .iter()
+                    .any(|&p| dict.benefit_covered(t, p, jurisdiction))
+            };
+            !dict.benefit_covered(t, c, jurisdiction)
+                && !((cond.outcome || cond.desirable) && for_authorised())
+        }
+        Predicate::Approval(_) | Predicate::Designation(_) => {
+            !dict.approval_covered(t, c, jurisdiction) && !narrowed(claim, i, dict)
+        }
+    }
+}
+
 /// The judgement of a claim about `t`, and the condition it turns on, if it breaches.
 #[must_use]
 pub fn judge(
@@ -574,37 +793,40 @@ pub fn judge(
     dict: &Dictionary,
     jurisdiction: &str,
 ) -> Option<(Judge, Option<usize>)> {
-    let auth = dict.authorisation(t, jurisdiction);
+    let breach = |i: usize| breaches(claim, i, t, dict, jurisdiction);
+    let n = claim.objects.len();
     match claim.predicate {
         Predicate::Benefit => {
-            let breach =
-                |(c, _): &&(ConditionId, Range<usize>)| !dict.benefit_covered(t, *c, jurisdiction);
-            let outcome = |c: ConditionId| dict.conditions[usize::from(c)].outcome;
+            let outcome = |i: usize| dict.conditions[usize::from(claim.objects[i].0)].outcome;
             // A disease outside the authorisation makes the claim off-label; wellness outcomes
             // alone make it an unsupported efficacy claim.
-            if let Some(i) = claim
-                .objects
-                .iter()
-                .position(|o| breach(&o) && !outcome(o.0))
-            {
+            if let Some(i) = (0..n).find(|&i| breach(i) && !outcome(i)) {
                 return Some((Judge::OffLabel, Some(i)));
             }
-            let i = claim.objects.iter().position(|o| breach(&o))?;
-            Some((Judge::Outcome, Some(i)))
+            (0..n)
+                .find(|&i| breach(i))
+                .map(|i| (Judge::Outcome, Some(i)))
         }
         Predicate::Approval(word) => {
-            let kind = auth.map_or(AuthKind::None, |a| a.kind);
-            let outside = claim.objects.iter().enumerate().position(|(i, (c, _))| {
-                !dict.approval_covered(t, *c, jurisdiction) && !narrowed(claim, i, dict)
-            });
+            let kind = dict
+                .authorisation(t, jurisdiction)
+                .map_or(AuthKind::None, |a| a.kind);
             match (word, kind) {
                 (_, AuthKind::None | AuthKind::Prohibited) => Some((Judge::Unauthorised, None)),
                 (
                     AuthKind::Approved | AuthKind::Licensed,
                     AuthKind::Cleared | AuthKind::Granted,
                 ) => Some((Judge::WrongKind, None)),
-                _ => outside.map(|i| (Judge::BeyondScope, Some(i))),
+                _ => (0..n)
+                    .find(|&i| breach(i))
+                    .map(|i| (Judge::BeyondScope, Some(i))),
             }
+        }
+        Predicate::Designation(name) => {
+            let holds = dict
+                .authorisation(t, jurisdiction)
+                .is_some_and(|a| a.designations.iter().any(|d| d == name));
+            (!holds).then_some((Judge::Designation, None))
         }
     }
 }
@@ -635,12 +857,8 @@ pub fn states_scope(claim: &Claim, t: TreatmentId, dict: &Dictionary, jurisdicti
 /// The last object of a claim that breaches, for the end of its span.
 #[must_use]
 pub fn last_breach(claim: &Claim, t: TreatmentId, dict: &Dictionary, jurisdiction: &str) -> usize {
-    claim
-        .objects
-        .iter()
-        .rposition(|(c, _)| match claim.predicate {
-            Predicate::Benefit => !dict.benefit_covered(t, *c, jurisdiction),
-            Predicate::Approval(_) => !dict.approval_covered(t, *c, jurisdiction),
-        })
+    (0..claim.objects.len())
+        .rev()
+        .find(|&i| breaches(claim, i, t, dict, jurisdiction))
         .unwrap_or(0)
 }

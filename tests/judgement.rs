@@ -345,3 +345,75 @@ fn approval_words_are_checked_against_the_authorisation_kind() {
         .all(|x| x["category"] != "approval")
     );
 }
+
+#[test]
+fn a_benefit_told_from_the_patients_side_binds_conditions_before_it() {
+    let d = lint(
+        "a.txt",
+        "Panic disorder improves quickly with sublingual ketamine.\n\n\
+         Veterans with PTSD find lasting relief after our ketamine sessions.\n\n\
+         Many people with PTSD feel better with ketamine.\n",
+    );
+    let off: Vec<(String, String)> = spans(&d)
+        .into_iter()
+        .filter(|(r, _)| r == "off-label/unapproved-use")
+        .collect();
+    assert_eq!(
+        off,
+        vec![
+            (
+                "off-label/unapproved-use".to_string(),
+                "Panic disorder improves".to_string()
+            ),
+            (
+                "off-label/unapproved-use".to_string(),
+                "PTSD find lasting relief".to_string()
+            ),
+        ],
+        "{d:#?}"
+    );
+    assert_eq!(
+        find(&d, "off-label/unapproved-use")["claim"]["condition"],
+        "anxiety"
+    );
+}
+
+#[test]
+fn an_outcome_for_people_with_an_authorised_condition_stays_in_scope() {
+    let inside = lint(
+        "a.txt",
+        "For men with a diagnosed testosterone deficiency, testosterone therapy restores libido.\n",
+    );
+    assert!(rules(&inside).is_empty(), "{inside:#?}");
+    let outside = lint("a.txt", "Testosterone therapy restores libido.\n");
+    assert_eq!(
+        rules(&outside),
+        vec!["off-label/unapproved-use".to_string()],
+        "{outside:#?}"
+    );
+}
+
+#[test]
+fn a_review_designation_is_judged_against_the_dictionary() {
+    let d = lint(
+        "a.txt",
+        "The FDA designated ketamine a breakthrough therapy.\n\n\
+         Esketamine held a Breakthrough Therapy designation before its approval.\n",
+    );
+    assert_eq!(
+        spans(&d),
+        vec![(
+            "approval/false-designation".to_string(),
+            "designated ketamine a breakthrough".to_string()
+        )],
+        "{d:#?}"
+    );
+    let m = find(&d, "approval/false-designation")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        m,
+        "claims an FDA review designation for ketamine that it does not hold (US)"
+    );
+}

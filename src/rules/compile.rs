@@ -1185,16 +1185,20 @@ basis = "made up"
             text: treatment.replace("migraine", "anxiety"),
         });
         let rules = RuleSet::compile(sources).expect("compiles");
-        let use_for = rules.lexicon_id("use-for").expect("use-for");
+        let only = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "superiority/superlative")
+            .expect("superlative rule");
         let scan = rules
             .matcher
-            .scan_blocks(&["we offer zorbex for depression"], &|_| Plan::Run);
+            .scan_blocks(&["we think only zorbex can help"], &|_| Plan::Run);
         let found: Vec<_> = scan.hits[0]
             .iter()
-            .filter(|h| h.target == Target::Lexicon(use_for))
+            .filter(|h| h.target == Target::Rule(only))
             .map(|h| h.range.clone())
             .collect();
-        assert_eq!(found, vec![Range { start: 9, end: 19 }]);
+        assert_eq!(found, vec![Range { start: 9, end: 24 }]);
     }
 
     #[test]

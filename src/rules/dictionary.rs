@@ -60,6 +60,7 @@ pub struct Authorisation {
     pub statement: String,
     pub basis: String,
     pub verified: bool,
+    pub designations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -332,6 +333,7 @@ pub(crate) fn compile(
                         statement: a.statement.trim_end_matches('.').to_string(),
                         basis: a.basis.clone(),
                         verified: a.verified,
+                        designations: a.designations.clone(),
                     },
                 ));
             }

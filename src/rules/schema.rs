@@ -63,6 +63,10 @@ pub struct RawAuthorisation {
     pub basis: String,
     #[serde(default = "yes")]
     pub verified: bool,
+    /// Expedited-review designations held in this jurisdiction (`breakthrough`, `fast-track`):
+    /// they speed review and authorise nothing.
+    #[serde(default)]
+    pub designations: Vec<String>,
 }
 
 /// One condition or wellness outcome, with the words copy uses for it.
@@ -127,6 +131,8 @@ pub enum Judge {
     WrongKind,
     /// An approval stated for a use outside the authorised ones.
     BeyondScope,
+    /// A review designation ("breakthrough therapy", "fast-tracked") the subject does not hold.
+    Designation,
 }
 
 /// Which pages a dictionary-driven caveat applies to, by the page's main treatment.
