@@ -11,6 +11,7 @@ mod formats;
 mod hostile;
 mod judgement;
 mod lsp;
+mod profiles;
 mod props;
 mod review;
 mod serve;

@@ -24,6 +24,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "rulesets/claims.toml",
         include_str!("../../rulesets/claims.toml"),
     ),
+    (
+        "rulesets/profiles.toml",
+        include_str!("../../rulesets/profiles.toml"),
+    ),
 ];
 
 /// The embedded ruleset files, in load order.

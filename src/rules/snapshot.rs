@@ -34,6 +34,8 @@ const COMPILER: &[&str] = &[
     include_str!("nfa_codec.rs"),
     include_str!("pattern_regex.rs"),
     include_str!("snapshot.rs"),
+    include_str!("profile.rs"),
+    include_str!("spelling.rs"),
     include_str!("../document.rs"),
     include_str!("../../Cargo.lock"),
 ];
