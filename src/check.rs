@@ -16,9 +16,9 @@ use crate::claim::{self, Claim, Predicate, Subject, Words};
 use crate::document::{Block, BlockKind};
 use crate::extract::{self, Extracted, Format};
 use crate::rules::compile::Lexicon;
-use crate::rules::dictionary::{ConditionId, DEFAULT_JURISDICTION, TreatmentId};
+use crate::rules::dictionary::{ConditionId, TreatmentId};
 use crate::rules::matcher::{Hit, Plan, Target};
-use crate::rules::{AppliesIf, AuthKind, Category, Judge, LexId, Rule, RuleSet, Scope};
+use crate::rules::{AppliesIf, AuthKind, Category, Judge, LexId, Profile, Rule, RuleSet, Scope};
 use crate::segment;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -35,6 +35,8 @@ pub struct Finding {
     /// What the finding is about: the treatment (the claim's subject or the page's main one) and,
     /// for a judged claim, the condition.
     pub about: Option<About>,
+    /// The jurisdiction it was judged under: its text and basis render for that one.
+    pub profile: Profile,
 }
 
 /// The treatment (and condition) a finding speaks of, for its message, help and JSON.
@@ -155,6 +157,8 @@ pub struct Checker<'r> {
     footer_names: Option<FooterNames<'r>>,
     /// The page's main treatment as its own blocks leave it, for the footer's blocks.
     footer_main: Option<TreatmentId>,
+    /// The jurisdiction judged (issue 25): authorisations, and which rules apply.
+    profile: Profile,
 }
 
 /// What a shared footer names: by lexicon, and, for a caveat rule with triggers, whether one of
@@ -184,7 +188,20 @@ impl<'r> Checker<'r> {
             claims: Vec::new(),
             footer_names: None,
             footer_main: None,
+            profile: Profile::default(),
         }
+    }
+
+    /// Judges the document under `profile` (the default is [`Profile::Us`]).
+    #[must_use]
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// Whether rule `idx` reports: selected, and applying under the profile.
+    fn on(&self, idx: usize) -> bool {
+        (self.enabled)(idx) && self.rules.rules[idx].applies_in(self.profile)
     }
 
     /// Restricts the caveats the shared footer given to [`Checker::finish`] may disclose to those
@@ -418,14 +435,13 @@ impl<'r> Checker<'r> {
         if own {
             for (rule_idx, loc) in &rule_hits {
                 let rule = &self.rules.rules[*rule_idx];
-                if (self.enabled)(*rule_idx)
-                    && keep(&self.rules.lexicons, rule, *rule_idx, loc, &scan)
-                {
+                if self.on(*rule_idx) && keep(&self.rules.lexicons, rule, *rule_idx, loc, &scan) {
                     self.candidates.push(Finding {
                         rule: *rule_idx,
                         span: block.source_range(loc.range.clone()),
                         context: block.source_range(scan.sentences[loc.sentence].clone()),
                         about: None,
+                        profile: self.profile,
                     });
                 }
             }
@@ -563,6 +579,7 @@ impl<'r> Checker<'r> {
         let main = self.main_treatment();
         let (judged, gap) = self.judge_claims(main);
         findings.extend(judged);
+        findings.extend(self.advertising(main));
         findings.extend(self.missing_caveats(main, gap));
         if let Some(t) = main {
             for f in &mut findings {
@@ -616,13 +633,13 @@ impl<'r> Checker<'r> {
     fn judge_claims(&self, main: Option<TreatmentId>) -> (Vec<Finding>, bool) {
         let rules = self.rules;
         let dict = &rules.dictionary;
-        let j = DEFAULT_JURISDICTION;
+        let j = self.profile.as_str();
         let rule_of = |judge: Judge| {
             rules
                 .rules
                 .iter()
                 .position(|r| r.judge == Some(judge))
-                .filter(|&i| (self.enabled)(i))
+                .filter(|&i| self.on(i))
         };
         let mut gap = main.is_some_and(|t| {
             dict.authorisation(t, j)
@@ -652,7 +669,8 @@ impl<'r> Checker<'r> {
             {
                 gap = true;
             }
-            if c.qualified {
+            // No entry for the jurisdiction: its status there is unknown, so not judged.
+            if c.qualified || dict.authorisation(t, j).is_none() {
                 continue;
             }
             let Some((judge, object)) = claim::judge(c, t, dict, j) else {
@@ -679,9 +697,100 @@ impl<'r> Checker<'r> {
                     predicate: Some(c.predicate_range.clone()),
                     judged: true,
                 }),
+                profile: self.profile,
             });
         }
         (out, gap && !scope_stated)
+    }
+
+    /// Advertising the profile's law bars however it is worded (issue 25): a prescription-only
+    /// medicine named to the public (at its first mention; in Canada, where a public ad may give
+    /// only name, price and quantity, at its first claim), and a benefit claimed for a condition
+    /// the profile restricts (Canada's Schedule A.1, Australia's restricted representations).
+    fn advertising(&self, main: Option<TreatmentId>) -> Vec<Finding> {
+        let rules = self.rules;
+        let dict = &rules.dictionary;
+        let j = self.profile.as_str();
+        let rule_of = |judge: Judge| {
+            (0..rules.rules.len()).find(|&i| rules.rules[i].judge == Some(judge) && self.on(i))
+        };
+        let mut out = Vec::new();
+        let about = |t, condition| About {
+            treatment: t,
+            condition,
+            predicate: None,
+            judged: true,
+        };
+        if let Some(rule) = rule_of(Judge::PrescriptionOnly) {
+            for (i, t) in dict.treatments.iter().enumerate() {
+                let Ok(id) = TreatmentId::try_from(i) else {
+                    break;
+                };
+                let Some(auth) = dict.authorisation(id, j).filter(|a| a.prescription_only) else {
+                    continue;
+                };
+                let at = if auth.name_price_quantity {
+                    self.claims
+                        .iter()
+                        .find(|p| {
+                            !p.claim.objects.is_empty()
+                                && match p.claim.subject {
+                                    Subject::Named(s) => s == id,
+                                    Subject::Page => main == Some(id),
+                                }
+                        })
+                        .map(|p| (p.claim.predicate_range.clone(), p.context.clone()))
+                } else {
+                    self.first_lex[t.lexicon]
+                        .as_ref()
+                        .filter(|f| f.own)
+                        .map(|f| (f.span.clone(), f.context.clone()))
+                };
+                if let Some((span, context)) = at {
+                    out.push(Finding {
+                        rule,
+                        span,
+                        context,
+                        about: Some(about(id, None)),
+                        profile: self.profile,
+                    });
+                }
+            }
+        }
+        let restricted = rules.profile(self.profile).map(|p| &p.restricted[..]);
+        if let (Some(rule), Some(restricted)) = (rule_of(Judge::RestrictedCondition), restricted) {
+            for p in self
+                .claims
+                .iter()
+                .filter(|p| p.claim.predicate == Predicate::Benefit && !p.claim.qualified)
+            {
+                let t = match p.claim.subject {
+                    Subject::Named(t) => t,
+                    Subject::Page => match main {
+                        Some(t) => t,
+                        None => continue,
+                    },
+                };
+                let hit = p
+                    .claim
+                    .objects
+                    .iter()
+                    .find(|(c, _)| restricted.iter().any(|&r| dict.is_within(*c, r)));
+                if let Some((c, r)) = hit {
+                    out.push(Finding {
+                        rule,
+                        span: p.claim.predicate_range.start..r.end.max(p.claim.predicate_range.end),
+                        context: p.context.clone(),
+                        about: Some(About {
+                            predicate: Some(p.claim.predicate_range.clone()),
+                            ..about(t, Some((*c, r.clone())))
+                        }),
+                        profile: self.profile,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// A caveat rule fires at the document's first trigger; a trigger only in a shared footer
@@ -691,10 +800,7 @@ impl<'r> Checker<'r> {
         let dict = &rules.dictionary;
         let mut out: Vec<(usize, Finding)> = Vec::new();
         for (idx, rule) in rules.rules.iter().enumerate() {
-            if rule.category != Category::MissingCaveat
-                || !(self.enabled)(idx)
-                || self.disclosed[idx]
-            {
+            if rule.category != Category::MissingCaveat || !self.on(idx) || self.disclosed[idx] {
                 continue;
             }
             if rule.unless.iter().any(|&l| self.first_lex[l].is_some()) {
@@ -733,6 +839,7 @@ impl<'r> Checker<'r> {
                             predicate: None,
                             judged: false,
                         }),
+                        profile: self.profile,
                     },
                 ));
                 continue;
@@ -756,6 +863,7 @@ impl<'r> Checker<'r> {
                     span: first.span.clone(),
                     context: first.context.clone(),
                     about: None,
+                    profile: self.profile,
                 },
             ));
         }

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive). Only the shape of the interface lives here; what each
 //! command does is in [`crate::run`].
 
+use crate::rules::Profile;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -120,6 +121,11 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub suppressions: SuppressionArgs,
+
+    /// The jurisdiction whose rules pages are judged under (default: the config's `profile`,
+    /// else `us`).
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
 }
 
 /// Which walked files are checked (on top of .gitignore and the config's `exclude`).
@@ -172,6 +178,10 @@ pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 
+    /// List only the rules that apply under this jurisdiction profile.
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
+
     #[command(flatten)]
     pub rulesets: RulesetArgs,
 
@@ -199,6 +209,10 @@ pub struct ExplainArgs {
     /// The rule id, e.g. `hype/game-changer`.
     #[arg(value_name = "RULE")]
     pub rule: String,
+
+    /// Explain the rule as it applies under this jurisdiction profile (its help and basis).
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub profile: Option<Profile>,
 
     #[command(flatten)]
     pub rulesets: RulesetArgs,
@@ -324,4 +338,15 @@ pub struct CiArgs {
     /// Print a unified diff of what `--fix` would change, and write nothing.
     #[arg(long)]
     pub diff: bool,
+}
+
+/// `--profile us|uk|ca|au|eu`, spelled as in config files.
+impl clap::ValueEnum for Profile {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Profile::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(self.label()))
+    }
 }

@@ -13,6 +13,7 @@
 //! ignore = ["caveat/consult"]
 //! exclude = ["drafts/**", "legal/"]      # gitignore-style globs, relative to this file
 //! fail-on = "warning"                    # error | warning | info | never
+//! profile = "uk"                         # us (default) | uk | ca | au | eu (issue 25)
 //! report-unused-suppressions = true
 //!
 //! [severity]                             # the most specific key wins
@@ -34,6 +35,7 @@
 //!
 //! [[overrides]]                          # later entries win
 //! paths = ["blog/**"]
+//! profile = "au"                         # the Sydney clinic's pages
 //! ignore = ["hype"]
 //! severity = { efficacy = "warning" }
 //! caveats.shared-footer = "partials/blog-safety.md"
@@ -46,7 +48,7 @@ use crate::check;
 use crate::cli::FailOn;
 use crate::extract::{self, Format};
 use crate::report::FileReport;
-use crate::rules::{Category, Rule, RuleSet, RulesetSource, Severity};
+use crate::rules::{Category, Profile, Rule, RuleSet, RulesetSource, Severity};
 use crate::site;
 use crate::source::{self, SourceFile};
 use crate::suppress::Suppressions;
@@ -96,6 +98,9 @@ struct RawConfig {
     text_shortcodes: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     ignore_patterns: RawIgnorePatterns,
+    /// The jurisdiction profile pages are judged under.
+    #[serde(default)]
+    profile: Option<Profile>,
 }
 
 /// Vale's `BlockIgnores` and `TokenIgnores`.
@@ -127,6 +132,8 @@ struct RawOverride {
     severity: BTreeMap<Spanned<String>, Severity>,
     #[serde(default)]
     caveats: RawCaveats,
+    #[serde(default)]
+    profile: Option<Profile>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -367,6 +374,7 @@ impl Config {
                 paths,
                 layer: l,
                 footer,
+                profile: raw.profile,
             });
         }
         let fragments = self
@@ -389,6 +397,7 @@ impl Config {
             extract: Arc::new(extract),
             fail_on: self.raw.fail_on.map(FailOn::from),
             report_unused_suppressions: self.raw.report_unused_suppressions,
+            profile: self.raw.profile,
         })
     }
 
@@ -544,6 +553,8 @@ struct Override {
     layer: Layer,
     /// Its `caveats.shared-footer`, replacing the top-level one for its paths.
     footer: Option<site::Footer>,
+    /// Its `profile`, replacing the top-level one for its paths.
+    profile: Option<Profile>,
 }
 
 /// One layer of rule selection: the top level of the file, or one `[[overrides]]` entry.
@@ -582,6 +593,8 @@ pub struct Settings {
     pub extract: Arc<extract::Options>,
     pub fail_on: Option<FailOn>,
     pub report_unused_suppressions: Option<bool>,
+    /// The top-level `profile`; `None`: the default.
+    pub profile: Option<Profile>,
 }
 
 /// Which rules report in one file, and at what severity.
@@ -773,6 +786,24 @@ impl Settings {
         .or(self.footer.as_ref())
     }
 
+    /// The profile the file at `path` is judged under: the command line's `--profile`, else the
+    /// last matching override's, else the top-level one, else [`Profile::Us`].
+    #[must_use]
+    pub fn profile_for(&self, path: Option<&Path>, cli: Option<Profile>) -> Profile {
+        cli.or_else(|| {
+            path.and_then(|p| {
+                self.overrides
+                    .iter()
+                    .rev()
+                    .filter(|o| o.profile.is_some())
+                    .find(|o| matches(&o.paths, p, false))
+                    .and_then(|o| o.profile)
+            })
+        })
+        .or(self.profile)
+        .unwrap_or_default()
+    }
+
     /// Checks one file under these settings: extraction, the rules (with the shared footer as
     /// context), the file's rule selection (`cli_enabled` is the command line's `--select` /
     /// `--ignore`), then its suppression comments. `path` is the file's absolute, clean path for
@@ -798,7 +829,8 @@ impl Settings {
         let footer = self.footer_for(path);
         // Blocks go to the checker as the extractor finishes them and are dropped once decided:
         // a large file never has all its prose in memory at once.
-        let mut checker = check::Checker::new(rules, &enabled);
+        let profile = self.profile_for(path, cli.profile);
+        let mut checker = check::Checker::new(rules, &enabled).with_profile(profile);
         if let Some(f) = footer {
             checker.footer_counts(f.names());
         }
@@ -833,6 +865,8 @@ pub struct CliSelection<'a> {
     pub enabled: &'a (dyn Fn(&Rule) -> bool + Sync),
     /// Report unused suppressions.
     pub report_unused: bool,
+    /// `--profile`: replaces the config's profiles.
+    pub profile: Option<Profile>,
 }
 
 /// Whether the environment is a CI run (`CI` set to anything but empty, `0` or `false`): the

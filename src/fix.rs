@@ -85,7 +85,7 @@ pub fn caveat_sentence(rule: &Rule) -> Option<&str> {
 #[must_use]
 pub fn caveat_text(rules: &RuleSet, f: &Finding, text: &str) -> Option<String> {
     let template = caveat_sentence(&rules.rules[f.rule])?;
-    Some(crate::report::render(template, rules, f.about.as_ref(), text).into_owned())
+    Some(crate::report::render(template, rules, f.about.as_ref(), text, f.profile).into_owned())
 }
 
 /// Whether replacing `source` (the bytes of a span) keeps the markup intact.

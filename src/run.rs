@@ -616,6 +616,7 @@ fn run_check(args: &CheckArgs, io: &mut Io<'_>) -> io::Result<Exit> {
             .report_unused()
             .or(settings.report_unused_suppressions)
             .unwrap_or_else(config::in_ci),
+        profile: args.profile,
     };
     let check_one = |file: SourceFile| -> Checked {
         // Per-path overrides match the path as given, or `--stdin-filename` for standard input.
@@ -759,6 +760,7 @@ fn run_annotate(args: &crate::cli::AnnotateArgs, io: &mut Io<'_>) -> io::Result<
         select_given: !args.filter.select.is_empty(),
         enabled: &enabled,
         report_unused: false,
+        profile: None,
     };
     let path = cwd.join(&args.input);
     let report = settings.check_file(&rules, source, Some(&path), &cli);
@@ -792,7 +794,11 @@ fn run_rules(args: &RulesArgs, io: &mut Io<'_>) -> io::Result<Exit> {
             return Ok(Exit::Error);
         }
     };
-    let selected: Vec<&Rule> = rules.rules.iter().filter(|r| filter.enabled(r)).collect();
+    let selected: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| filter.enabled(r) && args.profile.is_none_or(|p| r.applies_in(p)))
+        .collect();
     match args.format {
         OutputFormat::Human => human::rules_table(io.stdout, &selected)?,
         OutputFormat::Json => json::rules(io.stdout, &selected)?,
@@ -842,7 +848,7 @@ fn run_explain(args: &ExplainArgs, io: &mut Io<'_>) -> io::Result<Exit> {
         }
         return Ok(Exit::Error);
     };
-    human::explain(io.stdout, &rules, rule)?;
+    human::explain(io.stdout, &rules, rule, args.profile)?;
     io.stdout.flush()?;
     Ok(Exit::Clean)
 }

@@ -24,6 +24,7 @@ mod formats;
 mod hostile;
 mod judgement;
 mod lsp;
+mod profiles;
 mod props;
 mod review;
 mod serve;

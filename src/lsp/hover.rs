@@ -23,7 +23,7 @@ pub fn hover(snap: &Snapshot, pos: Position) -> Option<Hover> {
     };
     for f in checked.report.findings.iter().filter(|f| covers(&f.span)) {
         let mut text = Vec::new();
-        human::explain(&mut text, rules, &rules.rules[f.rule]).ok()?;
+        human::explain(&mut text, rules, &rules.rules[f.rule], Some(f.profile)).ok()?;
         parts.push(String::from_utf8_lossy(&text).trim_end().to_string());
         widen(&f.span);
     }

@@ -105,6 +105,7 @@ pub fn check_text(
         select_given: false,
         enabled: &|_| true,
         report_unused: report_unused(&ws.settings),
+        profile: None,
     };
     ws.settings.check_file(&ws.rules, source, path, &cli)
 }

@@ -19,7 +19,7 @@
 use super::{FindingText, MetaFinding, Report, escape, suggestion_in, summary};
 use crate::check::Finding;
 use crate::extract::Format;
-use crate::rules::{Rule, RuleSet, RulesetError, RulesetSource, Severity};
+use crate::rules::{Profile, Rule, RuleSet, RulesetError, RulesetSource, Severity};
 use crate::source::LineIndex;
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{self, SimpleFile, SimpleFiles};
@@ -386,13 +386,25 @@ pub fn rules_table(w: &mut dyn Write, rules: &[&Rule]) -> io::Result<()> {
 ///
 /// # Errors
 /// Writing to `w` failed.
-pub fn explain(w: &mut dyn Write, rules: &RuleSet, rule: &Rule) -> io::Result<()> {
+pub fn explain(
+    w: &mut dyn Write,
+    rules: &RuleSet,
+    rule: &Rule,
+    profile: Option<Profile>,
+) -> io::Result<()> {
     writeln!(w, "# {}", rule.id)?;
     writeln!(w)?;
     writeln!(w, "Category: {}", rule.category.as_str())?;
     writeln!(w, "Severity: {}", rule.severity.as_str())?;
     if let Some(c) = rule.caveat {
         writeln!(w, "Caveat: {}", c.as_str())?;
+    }
+    if !rule.profiles.is_empty() {
+        let names: Vec<&str> = rule.profiles.iter().map(|p| p.as_str()).collect();
+        writeln!(w, "Profiles: {}", names.join(", "))?;
+    }
+    if let Some(p) = profile.filter(|p| !rule.applies_in(*p)) {
+        writeln!(w, "Under profile {p}: does not apply")?;
     }
     if let Some(src) = rules.sources.get(rule.source) {
         writeln!(w, "Defined in: {}", src.name)?;
@@ -407,7 +419,28 @@ pub fn explain(w: &mut dyn Write, rules: &RuleSet, rule: &Rule) -> io::Result<()
     };
     section(w, "What it flags", &rule.message)?;
     section(w, "Why", &rule.note)?;
-    section(w, "Use instead", &rule.help)?;
+    // The basis per jurisdiction: the chosen profile's only, or every one the rule states.
+    let cite = |b: &crate::rules::profile::Basis| {
+        format!(
+            "- {}: {}{}",
+            b.jurisdiction.label(),
+            b.cite,
+            if b.verified { "" } else { " (not verified)" }
+        )
+    };
+    let basis: Vec<String> = match profile {
+        Some(p) => crate::report::basis_of(rules, rule, p)
+            .map(cite)
+            .into_iter()
+            .collect(),
+        None => rule.basis.iter().map(cite).collect(),
+    };
+    section(w, "Basis", &basis.join("\n"))?;
+    section(
+        w,
+        "Use instead",
+        profile.map_or(&rule.help, |p| rule.help_in(p)),
+    )?;
     if let Some(r) = &rule.replacement {
         section(
             w,

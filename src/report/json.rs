@@ -36,6 +36,12 @@ struct RuleEntry<'a> {
     help: &'a str,
     /// Why the rule exists (its regulatory basis): the serve page shows it beside a finding.
     note: &'a str,
+    /// The profiles it applies in (absent: all).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    profiles: &'a [crate::rules::Profile],
+    /// Its legal basis per jurisdiction.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    basis: &'a [crate::rules::profile::Basis],
 }
 
 /// Writes the `rules` listing as a JSON array.
@@ -55,6 +61,8 @@ pub fn rules(w: &mut dyn Write, rules: &[&crate::rules::Rule]) -> io::Result<()>
             caveat: r.caveat.map(crate::rules::CaveatId::as_str),
             help: &r.help,
             note: &r.note,
+            profiles: &r.profiles,
+            basis: &r.basis,
         })
         .collect();
     serde_json::to_writer_pretty(&mut *w, &entries).map_err(io::Error::from)?;

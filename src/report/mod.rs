@@ -17,7 +17,8 @@ pub mod sarif;
 pub mod statistics;
 
 use crate::check::{About, Finding};
-use crate::rules::{Category, Rule, RuleSet, Severity};
+use crate::rules::profile::Basis;
+use crate::rules::{Category, Profile, Rule, RuleSet, Severity};
 use crate::source::{LineIndex, SourceFile};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -221,6 +222,17 @@ pub struct Diagnostic<'a> {
     /// The claim the claim model judged: its treatment and condition.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim: Option<ClaimJson<'a>>,
+    /// The jurisdiction profile judged, when it is not the default `us`.
+    #[serde(skip_serializing_if = "is_us")]
+    pub profile: Profile,
+    /// The finding's legal basis in that jurisdiction (see [`basis_of`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<&'a Basis>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` passes a reference.
+fn is_us(p: &Profile) -> bool {
+    *p == Profile::Us
 }
 
 /// `"claim": {"treatment": "cbd", "condition": "anxiety", "matched": "anxiety"}` in JSON.
@@ -248,12 +260,61 @@ impl<'a> FindingText<'a> {
     pub fn new(rules: &'a RuleSet, f: &Finding, text: &str) -> Self {
         let rule = &rules.rules[f.rule];
         let about = f.about.as_ref();
+        let p = f.profile;
         Self {
-            message: render(&rule.message, rules, about, text),
-            label: render(&rule.label, rules, about, text),
-            help: render(&rule.help, rules, about, text),
-            note: render(&rule.note, rules, about, text),
+            message: render(&rule.message, rules, about, text, p),
+            label: render(&rule.label, rules, about, text, p),
+            help: render(rule.help_in(p), rules, about, text, p),
+            note: note(rules, rule, about, text, p),
         }
+    }
+}
+
+/// A finding's note under `profile`: one jurisdiction's basis, never a mix. The US notes were
+/// written with their US basis in the text, so under `us` the note is the rule's own (with its
+/// own US `basis`, if it has one). Under another profile a general rule's note gives way to the
+/// basis for that jurisdiction (the rule's, else the profile's default); a rule written for
+/// that profile keeps its note, followed by its basis.
+fn note<'a>(
+    rules: &RuleSet,
+    rule: &'a Rule,
+    about: Option<&About>,
+    text: &str,
+    profile: Profile,
+) -> Cow<'a, str> {
+    let basis = basis_of(rules, rule, profile);
+    let own = render(&rule.note, rules, about, text, profile);
+    let keep_note = profile == Profile::Us || !rule.profiles.is_empty();
+    match basis {
+        None if keep_note => own,
+        None => Cow::Borrowed(""),
+        Some(b) => {
+            let cite = format!(
+                "basis ({}): {}{}",
+                profile.label(),
+                b.cite.trim_end_matches('.'),
+                if b.verified {
+                    ""
+                } else {
+                    " (citation not verified)"
+                }
+            );
+            if keep_note && !own.is_empty() {
+                Cow::Owned(format!("{}; {cite}", own.trim_end_matches('.')))
+            } else {
+                Cow::Owned(cite)
+            }
+        }
+    }
+}
+
+/// The basis a finding of `rule` shows under `profile` (see [`note`]).
+#[must_use]
+pub fn basis_of<'a>(rules: &'a RuleSet, rule: &'a Rule, profile: Profile) -> Option<&'a Basis> {
+    if profile == Profile::Us {
+        rule.own_basis(profile)
+    } else {
+        rules.basis(rule, profile)
     }
 }
 
@@ -266,12 +327,13 @@ pub fn render<'a>(
     rules: &RuleSet,
     about: Option<&About>,
     text: &str,
+    profile: Profile,
 ) -> Cow<'a, str> {
     if !template.contains('{') {
         return Cow::Borrowed(template);
     }
     let dict = &rules.dictionary;
-    let jurisdiction = crate::rules::dictionary::DEFAULT_JURISDICTION;
+    let jurisdiction = profile.as_str();
     let treatment = about.map(|a| dict.treatment(a.treatment));
     let words = |r: &std::ops::Range<usize>| -> String {
         text.get(r.clone())
@@ -309,8 +371,11 @@ pub fn render<'a>(
         || "the risks your clinician will explain".to_string(),
         |t| list(&t.risks),
     );
+    // The dictionary states controlled status in US terms (Schedule III): another profile gets
+    // the plain words rather than a US schedule.
     let controlled = treatment
         .and_then(|t| t.controlled.clone())
+        .filter(|_| profile == Profile::Us)
         .unwrap_or_else(|| "a controlled substance".to_string());
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
@@ -330,7 +395,7 @@ pub fn render<'a>(
             "approval" => approval.clone(),
             "risks" => risks.clone(),
             "controlled" => controlled.clone(),
-            "jurisdiction" => jurisdiction.to_uppercase(),
+            "jurisdiction" => profile.label().to_string(),
             other => format!("{{{other}}}"),
         };
         out.push_str(&value);
@@ -397,6 +462,8 @@ impl<'a> Diagnostic<'a> {
                 None
             },
             claim,
+            profile: f.profile,
+            basis: basis_of(rules, rule, f.profile),
         }
     }
 }
@@ -428,6 +495,8 @@ impl<'a> Diagnostic<'a> {
             suggestion: None,
             caveat: None,
             claim: None,
+            profile: Profile::Us,
+            basis: None,
         }
     }
 }

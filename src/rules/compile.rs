@@ -6,6 +6,7 @@
 
 use super::dictionary::{self, Dictionary};
 use super::matcher::{Matcher, MatcherBuilder, Plan, Target, fast_classes};
+use super::profile::{Basis, Profile};
 use super::schema::{
     Applicability, AppliesIf, Category, CaveatId, Judge, RawLexicon, RawRule, RawRuleset, Scope,
     Severity,
@@ -81,6 +82,12 @@ pub struct Rule {
     pub judge: Option<Judge>,
     /// For a dictionary-driven caveat, which pages it applies to.
     pub applies_if: Option<AppliesIf>,
+    /// The profiles it applies in; empty: all.
+    pub profiles: Vec<Profile>,
+    /// Its legal basis per jurisdiction.
+    pub basis: Vec<Basis>,
+    /// Help replacing `help` under a profile.
+    pub profile_help: Vec<(Profile, String)>,
     pub examples: Examples,
     /// Which source file defines it and where.
     pub source: usize,
@@ -628,6 +635,21 @@ fn resolved_rule(ctx: &mut Ctx<'_>, src: usize, raw: &Spanned<RawRule>, id: Stri
         sourced_by: ctx.resolve(src, &r.sourced_by),
         judge: r.judge,
         applies_if: r.applies_if,
+        profiles: r.profiles.clone(),
+        basis: r
+            .basis
+            .iter()
+            .map(|b| Basis {
+                jurisdiction: b.jurisdiction,
+                cite: b.cite.clone(),
+                verified: b.verified,
+            })
+            .collect(),
+        profile_help: r
+            .profile_help
+            .iter()
+            .map(|(p, h)| (*p, h.clone()))
+            .collect(),
         examples: super::compile::Examples {
             flag: r.examples.flag.clone(),
             pass: r.examples.pass.clone(),
@@ -871,6 +893,14 @@ fn add_phrases(
     target: Target,
 ) {
     for p in phrases {
+        // Other spellings of the phrase match too (see `spelling`), unless the list has them.
+        for v in super::spelling::variants(p.get_ref()) {
+            if !phrases.iter().any(|q| *q.get_ref() == v)
+                && let Some(spec) = phrase::spec(&v)
+            {
+                mb.phrase(spec, target);
+            }
+        }
         match phrase::spec(p.get_ref()) {
             Some(spec) => mb.phrase(spec, target),
             None => ctx.err(
@@ -1058,9 +1088,15 @@ fn lexicon_regex(
     let mut alts: Vec<String> = lex
         .phrases
         .iter()
-        .filter_map(|p| phrase::spec(p.get_ref()))
+        .flat_map(|p| {
+            let mut all = super::spelling::variants(p.get_ref());
+            all.insert(0, p.get_ref().clone());
+            all
+        })
+        .filter_map(|p| phrase::spec(&p))
         .map(|s| phrase::to_regex(&s))
         .collect();
+    alts.dedup();
     for p in &lex.patterns {
         // Resolve nested lexicons before interpolating.
         let mut pending = Vec::new();

@@ -9,6 +9,7 @@
 //! regex alternation.
 
 use super::compile::{LexId, Lexicon, RulesetError};
+use super::profile::{Basis, ProfileInfo};
 use super::schema::{AuthKind, RawLexicon, RawRuleset, TreatmentKind};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -35,6 +36,8 @@ pub struct Dictionary {
     lex_treatment: Vec<Option<TreatmentId>>,
     /// For each lexicon: the condition it names, if any.
     lex_condition: Vec<Option<ConditionId>>,
+    /// The jurisdiction profiles' facts (`[[profile]]`).
+    pub profiles: Vec<ProfileInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +64,11 @@ pub struct Authorisation {
     pub basis: String,
     pub verified: bool,
     pub designations: Vec<String>,
+    /// A prescription-only medicine in this jurisdiction.
+    pub prescription_only: bool,
+    /// Public advertising may state only name, price and quantity (Canada): a claim about it
+    /// breaches, naming it does not.
+    pub name_price_quantity: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -334,6 +342,8 @@ pub(crate) fn compile(
                         basis: a.basis.clone(),
                         verified: a.verified,
                         designations: a.designations.clone(),
+                        prescription_only: a.prescription_only,
+                        name_price_quantity: a.name_price_quantity,
                     },
                 ));
             }
@@ -366,6 +376,35 @@ pub(crate) fn compile(
                     .copied(),
                 authorisations,
                 lexicon,
+            });
+        }
+    }
+    for (src, file) in files.iter().enumerate() {
+        for p in &file.profile {
+            let raw = p.get_ref();
+            if dict.profiles.iter().any(|q| q.id == raw.id) {
+                errors.push(err(
+                    src,
+                    p.span(),
+                    format!("profile `{}` is defined twice", raw.id),
+                ));
+                continue;
+            }
+            let basis = |c: &super::schema::RawCite| Basis {
+                jurisdiction: raw.id,
+                cite: c.cite.clone(),
+                verified: c.verified,
+            };
+            dict.profiles.push(ProfileInfo {
+                id: raw.id,
+                name: raw.name.clone(),
+                basis: basis(&raw.basis),
+                restricted: raw
+                    .restricted_conditions
+                    .iter()
+                    .filter_map(|c| cond(src, c, &mut errors))
+                    .collect(),
+                restricted_basis: raw.restricted_basis.as_ref().map(basis),
             });
         }
     }

@@ -48,7 +48,14 @@ pub fn run(rules: &RuleSet) -> Vec<ExampleFailure> {
             // claim may stand for it (see `check::dedupe`), but its examples test what it finds.
             let index = rules.rules.iter().position(|r| r.id == rule.id);
             let ex = crate::extract::extract(Format::Text, example);
-            let alone = check::check_selected(rules, &ex, &[], &|i| Some(i) == index);
+            // A rule written for some profiles is tried under the first of them.
+            let profile = rule.profiles.first().copied().unwrap_or_default();
+            let only = |i| Some(i) == index;
+            let mut checker = check::Checker::new(rules, &only).with_profile(profile);
+            for b in ex.blocks {
+                checker.feed(b);
+            }
+            let alone = checker.finish(&[]);
             if alone.iter().any(|f| Some(f.rule) == index) != expected_flag {
                 let fired: Vec<String> = check::check(rules, Format::Text, example)
                     .into_iter()

@@ -13,10 +13,13 @@ pub mod matcher;
 mod nfa_codec;
 mod pattern_regex;
 pub mod phrase;
+pub mod profile;
 pub mod schema;
 mod snapshot;
+pub mod spelling;
 
 pub use compile::{LexId, Rule, RuleSet, RulesetError, RulesetSource};
+pub use profile::Profile;
 pub use schema::{
     Applicability, AppliesIf, AuthKind, Category, CaveatId, Judge, Scope, Severity, TreatmentKind,
 };

@@ -2,6 +2,7 @@
 //! that later validation reports. `deny_unknown_fields` everywhere, so a misspelt key is an error
 //! at its line and column rather than a silently ignored setting.
 
+use super::profile::Profile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -23,6 +24,47 @@ pub struct RawRuleset {
     /// Entries of the conditions vocabulary.
     #[serde(default)]
     pub condition: Vec<Spanned<RawCondition>>,
+    /// What each jurisdiction profile is called and restricts (see [`super::profile`]).
+    #[serde(default)]
+    pub profile: Vec<Spanned<RawProfile>>,
+}
+
+/// One jurisdiction profile's facts: its default legal basis and the conditions its law
+/// restricts in advertising to the public.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawProfile {
+    pub id: Profile,
+    pub name: String,
+    /// The basis shown for a rule that has none of its own for this jurisdiction.
+    pub basis: RawCite,
+    /// Conditions the law bars as the subject of advertising to the public (Canada's Schedule
+    /// A.1, Australia's restricted representations): condition ids.
+    #[serde(default)]
+    pub restricted_conditions: Vec<Spanned<String>>,
+    /// Where `restricted-conditions` comes from.
+    #[serde(default)]
+    pub restricted_basis: Option<RawCite>,
+}
+
+/// A citation: the instrument and what it says, in our words; `verified = false` where we could
+/// not confirm it against its source.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawCite {
+    pub cite: String,
+    #[serde(default = "yes")]
+    pub verified: bool,
+}
+
+/// A rule's legal basis in one jurisdiction.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawBasis {
+    pub jurisdiction: Profile,
+    pub cite: String,
+    #[serde(default = "yes")]
+    pub verified: bool,
 }
 
 /// One treatment of the dictionary: names, kind, authorisations per jurisdiction, risks.
@@ -67,6 +109,15 @@ pub struct RawAuthorisation {
     /// they speed review and authorise nothing.
     #[serde(default)]
     pub designations: Vec<String>,
+    /// A prescription-only medicine in this jurisdiction: where the law bars advertising those
+    /// to the public, naming it on a clinic page is the breach (`judge = "prescription-only"`).
+    #[serde(default)]
+    pub prescription_only: bool,
+    /// Canada: public advertising of a prescription drug may state only its name, price and
+    /// quantity (FDR C.01.044), so only a claim about it breaches; a narcotic may not be
+    /// advertised at all. `false` (the default) means naming it is already the breach.
+    #[serde(default)]
+    pub name_price_quantity: bool,
 }
 
 /// One condition or wellness outcome, with the words copy uses for it.
@@ -133,6 +184,11 @@ pub enum Judge {
     BeyondScope,
     /// A review designation ("breakthrough therapy", "fast-tracked") the subject does not hold.
     Designation,
+    /// A prescription-only medicine named on a page for the public, where the profile's law
+    /// bars advertising those (its authorisation says `prescription-only`).
+    PrescriptionOnly,
+    /// A benefit claimed for a condition the profile restricts in public advertising.
+    RestrictedCondition,
 }
 
 /// Which pages a dictionary-driven caveat applies to, by the page's main treatment.
@@ -205,6 +261,9 @@ pub enum Category {
     Safety,
     Superiority,
     MissingCaveat,
+    /// Advertising the profile's law bars outright, however worded (issue 25): a
+    /// prescription-only medicine named to the public, a restricted disease, a testimonial.
+    Advertising,
 }
 
 #[derive(Debug, Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -293,6 +352,16 @@ pub struct RawRule {
     /// For a missing-caveat rule driven by the treatment dictionary: which pages it applies to.
     #[serde(default)]
     pub applies_if: Option<AppliesIf>,
+    /// The profiles the rule applies in; empty: every profile.
+    #[serde(default)]
+    pub profiles: Vec<Profile>,
+    /// The legal basis per jurisdiction: a finding shows the active profile's.
+    #[serde(default)]
+    pub basis: Vec<RawBasis>,
+    /// Help text for a profile, replacing `help` there (a UK page is never told to name a US
+    /// approval).
+    #[serde(default)]
+    pub profile_help: BTreeMap<Profile, String>,
     #[serde(default)]
     pub examples: RawExamples,
 }
@@ -322,7 +391,7 @@ impl Severity {
 }
 
 impl Category {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Hype,
         Self::Efficacy,
         Self::OffLabel,
@@ -330,6 +399,7 @@ impl Category {
         Self::Safety,
         Self::Superiority,
         Self::MissingCaveat,
+        Self::Advertising,
     ];
 
     #[must_use]
@@ -342,6 +412,7 @@ impl Category {
             Self::Safety => "safety",
             Self::Superiority => "superiority",
             Self::MissingCaveat => "missing-caveat",
+            Self::Advertising => "advertising",
         }
     }
 }

@@ -41,12 +41,17 @@ pub mod rules {
     mod pattern_regex;
     #[path = "../../../../src/rules/phrase.rs"]
     pub mod phrase;
+    #[path = "../../../../src/rules/profile.rs"]
+    pub mod profile;
     #[path = "../../../../src/rules/schema.rs"]
     pub mod schema;
     #[path = "../../../../src/rules/snapshot.rs"]
     pub(crate) mod snapshot;
+    #[path = "../../../../src/rules/spelling.rs"]
+    pub mod spelling;
 
     pub use compile::{LexId, Rule, RuleSet, RulesetError, RulesetSource};
+    pub use profile::Profile;
     pub use schema::{
         Applicability, AppliesIf, AuthKind, Category, CaveatId, Judge, Scope, Severity,
         TreatmentKind,
