@@ -148,16 +148,17 @@ pub fn compile_rules(
     match RuleSet::compile(sources) {
         Ok(rules) => {
             // A suggestion that would itself be flagged is a ruleset error (issue 5). The
-            // embedded rulesets are held to this by the test suite, so only runs that load a
-            // user ruleset pay for the check at start-up.
+            // embedded rulesets are held to this by the test suite, so start-up checks only the
+            // suggestions of the user's own rules (`check-rules` checks every rule's).
             let builtin_names: Vec<String> =
                 builtin::sources().into_iter().map(|s| s.name).collect();
-            let user_rules = rules
+            let user_source: Vec<bool> = rules
                 .sources
                 .iter()
-                .any(|s| !builtin_names.contains(&s.name));
-            let errors = if user_rules {
-                fix::check_suggestions(&rules)
+                .map(|s| !builtin_names.contains(&s.name))
+                .collect();
+            let errors = if user_source.contains(&true) {
+                fix::check_suggestions_of(&rules, &|i| user_source[rules.rules[i].source])
             } else {
                 Vec::new()
             };

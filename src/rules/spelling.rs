@@ -61,13 +61,27 @@ const PAIRS: &[(&str, &str, bool)] = &[
 /// itself; empty for most phrases. Both directions: a ruleset may write either spelling.
 #[must_use]
 pub fn variants(phrase: &str) -> Vec<String> {
+    // Most phrases hold no respellable fragment: one automaton pass over the phrase says which
+    // pairs to try, instead of a substring search per pair and direction (thousands of phrases
+    // are compiled when a user ruleset loads).
+    let fragments = fragments();
+    let mut pairs: Vec<usize> = fragments
+        .automaton
+        .find_overlapping_iter(phrase)
+        .flat_map(|m| fragments.pairs[m.value()].iter().copied())
+        .collect();
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
     let mut out: Vec<String> = Vec::new();
     let mut frontier = vec![phrase.to_string()];
     // Two rounds: a phrase with two respellable words gets every combination that matters.
     for _ in 0..2 {
         let mut next = Vec::new();
         for p in &frontier {
-            for &(us, uk, whole) in PAIRS {
+            for &(us, uk, whole) in pairs.iter().map(|&i| &PAIRS[i]) {
                 for (from, to) in [(us, uk), (uk, us)] {
                     if let Some(v) = replace(p, from, to, whole)
                         && v != phrase
@@ -82,6 +96,37 @@ pub fn variants(phrase: &str) -> Vec<String> {
         frontier = next;
     }
     out
+}
+
+/// Every spelling of [`PAIRS`] in one automaton, and for each (its match value) the pairs that
+/// hold it.
+struct Fragments {
+    automaton: daachorse::DoubleArrayAhoCorasick<usize>,
+    pairs: Vec<Vec<usize>>,
+}
+
+fn fragments() -> &'static Fragments {
+    static FRAGMENTS: std::sync::OnceLock<Fragments> = std::sync::OnceLock::new();
+    FRAGMENTS.get_or_init(|| {
+        let mut strings: Vec<&str> = Vec::new();
+        let mut pairs: Vec<Vec<usize>> = Vec::new();
+        for (i, &(us, uk, _)) in PAIRS.iter().enumerate() {
+            for f in [us, uk] {
+                match strings.iter().position(|&s| s == f) {
+                    Some(k) => pairs[k].push(i),
+                    None => {
+                        strings.push(f);
+                        pairs.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let automaton = daachorse::DoubleArrayAhoCorasick::with_values(
+            strings.iter().enumerate().map(|(k, &f)| (f, k)),
+        )
+        .expect("the spelling table builds an automaton");
+        Fragments { automaton, pairs }
+    })
 }
 
 /// `p` with every occurrence of `from` replaced by `to` (as a whole word when `whole`), or
