@@ -417,3 +417,21 @@ fn a_review_designation_is_judged_against_the_dictionary() {
         "claims an FDA review designation for ketamine that it does not hold (US)"
     );
 }
+
+#[test]
+fn settled_research_words_qualify_nothing_but_tentative_ones_do() {
+    let settled = lint(
+        "a.txt",
+        "Research has consistently shown that ketamine relieves PTSD.\n",
+    );
+    assert_eq!(
+        spans(&settled),
+        vec![(
+            "off-label/unapproved-use".to_string(),
+            "relieves PTSD".to_string()
+        )],
+        "{settled:#?}"
+    );
+    let tentative = lint("a.txt", "Studies suggest that ketamine relieves PTSD.\n");
+    assert!(rules(&tentative).is_empty(), "{tentative:#?}");
+}
