@@ -435,3 +435,16 @@ fn settled_research_words_qualify_nothing_but_tentative_ones_do() {
     let tentative = lint("a.txt", "Studies suggest that ketamine relieves PTSD.\n");
     assert!(rules(&tentative).is_empty(), "{tentative:#?}");
 }
+
+#[test]
+fn a_page_that_denies_selling_a_compounded_form_keeps_its_treatment() {
+    let text = "Ketamine infusions are given in our clinic.\n\n\
+                We never use compounded ketamine lozenges.\n\n\
+                Ketamine infusions last forty minutes.\n";
+    let d = lint("a.txt", text);
+    let caveat = find(&d, "caveat/side-effects");
+    assert_eq!(
+        caveat["message"], "the page promotes ketamine but never names its side effects",
+        "{d:#?}"
+    );
+}
