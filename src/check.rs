@@ -522,6 +522,7 @@ impl<'r> Checker<'r> {
                 text: &scan.block.lower,
                 range: range.clone(),
                 hits: &scan.lex_hits[si],
+                heading: is_heading_like(scan.block),
             };
             let claims = claim::bind(
                 &sentence,

@@ -156,6 +156,8 @@ pub struct Sentence<'a> {
     pub range: Range<usize>,
     /// Lexicon hits in the sentence, in order of start.
     pub hits: &'a [(LexId, Range<usize>)],
+    /// The sentence is a heading: its subject is left out ("Fast, Lasting Relief from …").
+    pub heading: bool,
 }
 
 /// Clause boundaries that stop a qualifier: strong punctuation, and the clause-break words.
@@ -749,7 +751,9 @@ fn subject_for(
             .iter()
             .any(|(l, r)| *l == g && r.end <= b.start && r.start >= clause.start)
     });
-    let opens = words_between(s.text, clause.start, b.start) <= 1;
+    // A heading or bullet that opens with the benefit, or a heading that only describes it
+    // ("Fast, Lasting Relief from …"), leaves out the page's treatment.
+    let opens = s.heading || words_between(s.text, clause.start, b.start) <= 1;
     // A use claim speaks in the clinic's voice about its own treatment ("we use it for …").
     (generic || opens || use_claim).then_some(Subject::Page)
 }

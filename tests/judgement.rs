@@ -448,3 +448,27 @@ fn a_page_that_denies_selling_a_compounded_form_keeps_its_treatment() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn a_heading_that_describes_a_benefit_claims_it_for_the_page() {
+    let d = lint(
+        "a.md",
+        "# Ketamine infusions\n\n## Gentle, Real Help for PTSD\n\n\
+         Ketamine infusions are given by our nurses.\n",
+    );
+    assert_eq!(
+        spans(&d),
+        vec![(
+            "off-label/unapproved-use".to_string(),
+            "Help for PTSD".to_string()
+        )],
+        "{d:#?}"
+    );
+    // The same words in a sentence with another subject bind to it, not to the page.
+    let other = lint(
+        "a.md",
+        "# Ketamine infusions\n\nTalk therapy is real help for PTSD.\n\n\
+         Ketamine infusions are given by our nurses.\n",
+    );
+    assert!(rules(&other).is_empty(), "{other:#?}");
+}
