@@ -289,6 +289,33 @@ pub fn bind(
         .collect();
     let is = |want: Option<LexId>, l: LexId| want == Some(l);
     let breaks = clause_breaks(s, words);
+    // A claim's qualifiers: the judging rule's `unless` and `negated-by` words, in its clause.
+    let benefit_qualified = |at: &Range<usize>, clause: &Range<usize>, ignore: &[Range<usize>]| {
+        let (unless, negators) = (&words.benefit_unless, &words.benefit_negated_by);
+        qualified(
+            s,
+            lexicons,
+            unless,
+            negators,
+            at,
+            clause,
+            ignore,
+            words.negation_stop,
+        )
+    };
+    let approval_qualified = |at: &Range<usize>, clause: &Range<usize>| {
+        let (unless, negators) = (&words.approval_unless, &words.approval_negated_by);
+        qualified(
+            s,
+            lexicons,
+            unless,
+            negators,
+            at,
+            clause,
+            &[],
+            words.negation_stop,
+        )
+    };
     let population: Vec<ConditionId> = words.population.map_or_else(Vec::new, |pl| {
         conditions
             .iter()
@@ -306,13 +333,7 @@ pub fn bind(
     // Benefits: the first benefit word of a clause with conditions after it.
     // Benefit words first (the longest of nested ones), then "X for Y" joins, which span a
     // treatment and the words up to "for" and may hold a benefit word of their own.
-    let mut benefit_hits = outermost(
-        &s.hits
-            .iter()
-            .filter(|(l, _)| is(words.benefit, *l))
-            .map(|(l, r)| (*l, r.clone()))
-            .collect::<Vec<_>>(),
-    );
+    let mut benefit_hits = hits_of(s, words.benefit);
     // "Ketamine for PTSD": a treatment's name joined to a use by a `use-for` word within a few
     // words after it, in the same sentence. Read here from the hits rather than by a regex over
     // every block that names a treatment, which cost more than the rest of binding.
@@ -409,29 +430,14 @@ pub fn bind(
             predicate: Predicate::Benefit,
             predicate_range: b.clone(),
             objects,
-            qualified: qualified(
-                s,
-                lexicons,
-                &words.benefit_unless,
-                &words.benefit_negated_by,
-                b,
-                &clause,
-                &ignore,
-                words.negation_stop,
-            ),
+            qualified: benefit_qualified(b, &clause, &ignore),
             population: population.clone(),
         });
     }
 
     // "PTSD improves with ketamine", "pain sufferers find relief after a session": the
     // conditions stand before the benefit and the treatment after it, joined closely.
-    let passive_hits = outermost(
-        &s.hits
-            .iter()
-            .filter(|(l, _)| is(words.benefit_passive, *l))
-            .map(|(l, r)| (*l, r.clone()))
-            .collect::<Vec<_>>(),
-    );
+    let passive_hits = hits_of(s, words.benefit_passive);
     for (_, p) in &passive_hits {
         let clause = clause_of(&breaks, s, p.start);
         if used_clauses.contains(&clause) {
@@ -461,16 +467,7 @@ pub fn bind(
             predicate: Predicate::Benefit,
             predicate_range: span.clone(),
             objects,
-            qualified: qualified(
-                s,
-                lexicons,
-                &words.benefit_unless,
-                &words.benefit_negated_by,
-                p,
-                &clause,
-                &[],
-                words.negation_stop,
-            ),
+            qualified: benefit_qualified(p, &clause, &[]),
             population: population.clone(),
         });
     }
@@ -490,28 +487,13 @@ pub fn bind(
             predicate: Predicate::Benefit,
             predicate_range: first.clone(),
             objects: conditions.clone(),
-            qualified: qualified(
-                s,
-                lexicons,
-                &words.benefit_unless,
-                &words.benefit_negated_by,
-                &first,
-                &clause,
-                &[],
-                words.negation_stop,
-            ),
+            qualified: benefit_qualified(&first, &clause, &[]),
             population: population.clone(),
         });
     }
 
     // Approval statements ("approved" inside "FDA-approved" is the same statement).
-    let approvals = outermost(
-        &s.hits
-            .iter()
-            .filter(|(l, _)| is(words.approval, *l))
-            .map(|(l, r)| (*l, r.clone()))
-            .collect::<Vec<_>>(),
-    );
+    let approvals = hits_of(s, words.approval);
     for (_, a) in &approvals {
         let word = &s.text[a.clone()];
         let kind = if word.contains("clear") {
@@ -525,11 +507,7 @@ pub fn bind(
         let bare = !word.contains("fda") && !word.contains("food and drug");
         // The subject stands before the approval word ("semaglutide is an FDA-approved
         // weight-loss injection"); one after it only when none does ("FDA-approved TMS").
-        let in_clause = || treatments.iter().filter(|(_, t)| inside(t, &clause));
-        let named = in_clause()
-            .filter(|(_, t)| t.end <= a.start)
-            .min_by_key(|(_, t)| distance(t, a))
-            .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, a)));
+        let named = named_near(&treatments, a, &clause);
         let objects = objects_after(
             s,
             words.harm,
@@ -563,16 +541,7 @@ pub fn bind(
             predicate: Predicate::Approval(kind),
             predicate_range: a.clone(),
             objects,
-            qualified: qualified(
-                s,
-                lexicons,
-                &words.approval_unless,
-                &words.approval_negated_by,
-                a,
-                &clause,
-                &[],
-                words.negation_stop,
-            ),
+            qualified: approval_qualified(a, &clause),
             population: population.clone(),
         });
     }
@@ -580,11 +549,7 @@ pub fn bind(
     // for the sentence's treatment, or the page's.
     for (_, d) in s.hits.iter().filter(|(l, _)| is(words.designation, *l)) {
         let clause = clause_of(&breaks, s, d.start);
-        let in_clause = || treatments.iter().filter(|(_, t)| inside(t, &clause));
-        let named = in_clause()
-            .filter(|(_, t)| t.end <= d.start)
-            .min_by_key(|(_, t)| distance(t, d))
-            .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, d)));
+        let named = named_near(&treatments, d, &clause);
         let kind = if s.text[d.clone()].contains("fast") {
             "fast-track"
         } else {
@@ -595,16 +560,7 @@ pub fn bind(
             predicate: Predicate::Designation(kind),
             predicate_range: d.clone(),
             objects: Vec::new(),
-            qualified: qualified(
-                s,
-                lexicons,
-                &words.approval_unless,
-                &words.approval_negated_by,
-                d,
-                &clause,
-                &[],
-                words.negation_stop,
-            ),
+            qualified: approval_qualified(d, &clause),
             population: population.clone(),
         });
     }
@@ -694,6 +650,31 @@ fn objects_before(
     }
     out.reverse();
     out
+}
+
+/// The treatment an approval or designation word at `at` speaks of: the nearest before it in its
+/// clause ("semaglutide is an FDA-approved …"), else the nearest after it ("FDA-approved TMS").
+fn named_near<'t>(
+    treatments: &'t [(TreatmentId, Range<usize>)],
+    at: &Range<usize>,
+    clause: &Range<usize>,
+) -> Option<&'t (TreatmentId, Range<usize>)> {
+    let in_clause = || treatments.iter().filter(|(_, t)| inside(t, clause));
+    in_clause()
+        .filter(|(_, t)| t.end <= at.start)
+        .min_by_key(|(_, t)| distance(t, at))
+        .or_else(|| in_clause().min_by_key(|(_, t)| distance(t, at)))
+}
+
+/// The hits of lexicon `want` in `s`, nested ones dropped ("fda-approved" holds "approved").
+fn hits_of(s: &Sentence<'_>, want: Option<LexId>) -> Vec<(LexId, Range<usize>)> {
+    outermost(
+        &s.hits
+            .iter()
+            .filter(|(l, _)| Some(*l) == want)
+            .cloned()
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn distance(a: &Range<usize>, b: &Range<usize>) -> usize {
