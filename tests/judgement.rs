@@ -369,6 +369,12 @@ fn a_benefit_told_from_the_patients_side_binds_conditions_before_it() {
                 "off-label/unapproved-use".to_string(),
                 "PTSD find lasting relief".to_string()
             ),
+            // "Many" limits who benefits, not whether the use is authorised (DOMAIN §3: only
+            // status, epistemic and attribution qualifiers suppress an off-label claim).
+            (
+                "off-label/unapproved-use".to_string(),
+                "PTSD feel better".to_string()
+            ),
         ],
         "{d:#?}"
     );
