@@ -59,6 +59,9 @@ pub struct Words {
     pub benefit_passive: Option<LexId>,
     /// Words that frame a condition as the people a benefit is for ("adults with …").
     pub population: Option<LexId>,
+    /// Words that name a condition as what qualifies someone beside the use ("… and a
+    /// weight-related condition such as high blood pressure").
+    pub comorbidity: Option<LexId>,
     pub use_for: Option<LexId>,
     pub any_treatment: Option<LexId>,
     pub approval: Option<LexId>,
@@ -99,6 +102,7 @@ impl Words {
             benefit: id("benefit"),
             benefit_passive: id("benefit-passive"),
             population: id("population-frame"),
+            comorbidity: id("comorbidity-frame"),
             use_for: id("use-for"),
             any_treatment: id("any-treatment"),
             approval: id("approval-word"),
@@ -316,17 +320,20 @@ pub fn bind(
             words.negation_stop,
         )
     };
-    let population: Vec<ConditionId> = words.population.map_or_else(Vec::new, |pl| {
-        conditions
-            .iter()
-            .filter(|(_, r)| {
-                s.hits.iter().any(|(l, f)| {
-                    *l == pl && f.end <= r.start && words_between(s.text, f.end, r.start) <= 2
-                })
+    // Who a claim is for: a condition just after a population frame, or one a comorbidity
+    // frame's list holds.
+    let framed = |frame: Option<LexId>, reach: usize, (_, r): &&(ConditionId, Range<usize>)| {
+        frame.is_some_and(|fl| {
+            s.hits.iter().any(|(l, f)| {
+                *l == fl && f.end <= r.start && words_between(s.text, f.end, r.start) <= reach
             })
-            .map(|(c, _)| *c)
-            .collect()
-    });
+        })
+    };
+    let population: Vec<ConditionId> = conditions
+        .iter()
+        .filter(|c| framed(words.population, 2, c) || framed(words.comorbidity, 8, c))
+        .map(|(c, _)| *c)
+        .collect();
     let mut claims = Vec::new();
     let mut used_clauses: Vec<Range<usize>> = Vec::new();
 
@@ -765,7 +772,19 @@ fn breaches(
                 && !((cond.outcome || cond.desirable) && for_authorised())
         }
         Predicate::Approval(_) | Predicate::Designation(_) => {
-            !dict.approval_covered(t, c, jurisdiction) && !narrowed(claim, i, dict)
+            // "Approved for adults with obesity and a weight-related condition such as high
+            // blood pressure": a condition that describes who qualifies, beside an authorised
+            // use, is not a use of its own.
+            let describes_who = || {
+                claim.population.contains(&c)
+                    && claim
+                        .objects
+                        .iter()
+                        .any(|&(o, _)| o != c && dict.approval_covered(t, o, jurisdiction))
+            };
+            !dict.approval_covered(t, c, jurisdiction)
+                && !narrowed(claim, i, dict)
+                && !describes_who()
         }
     }
 }
