@@ -478,3 +478,23 @@ fn a_heading_that_describes_a_benefit_claims_it_for_the_page() {
     );
     assert!(rules(&other).is_empty(), "{other:#?}");
 }
+
+#[test]
+fn a_list_item_under_a_conditions_heading_is_named_without_a_borrowed_verb() {
+    let d = lint(
+        "a.md",
+        "# Ozone therapy\n\nOzone therapy sessions in our clinic.\n\n## Conditions we help\n\n* Migraines\n* Shingles\n",
+    );
+    let messages: Vec<&str> = d
+        .iter()
+        .filter(|x| x["rule"] == "off-label/unapproved-use")
+        .map(|x| x["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "claims ozone therapy helps with Migraines: not an authorised use of ozone therapy (US)",
+            "claims ozone therapy helps with Shingles: not an authorised use of ozone therapy (US)",
+        ]
+    );
+}

@@ -348,8 +348,15 @@ pub fn render<'a>(
         .map_or_else(|| "this use".to_string(), |(_, r)| words(r));
     // The page's own verb when it reads as one ("relieves", "helps with"); otherwise a neutral
     // one, so the message stays a sentence.
+    // A list item under "Conditions we treat" is its own predicate and object: no verb to quote.
+    let is_object = |r: &Range<usize>| {
+        about
+            .and_then(|a| a.condition.as_ref())
+            .is_some_and(|(_, c)| r.start < c.end && c.start < r.end)
+    };
     let predicate = about
         .and_then(|a| a.predicate.as_ref())
+        .filter(|r| !is_object(r))
         .map(|r| words(r).to_lowercase())
         .filter(|p| {
             let mut w = p.split(' ');
