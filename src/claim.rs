@@ -464,6 +464,16 @@ pub fn bind(
             .is_some_and(|g| s.hits.iter().any(|(l, r)| *l == g && near_after(r)))
         {
             Subject::Page
+        } else if treatments.is_empty()
+            && objects.iter().all(|(c, _)| population.contains(c))
+            && !words
+                .other_subject
+                .is_some_and(|o| s.hits.iter().any(|(l, _)| *l == o))
+        {
+            // "Patients with tennis elbow respond well": on a page promoting one treatment, the
+            // people it names improving are that treatment's patients unless another agent is
+            // named.
+            Subject::Page
         } else {
             continue;
         };

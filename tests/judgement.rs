@@ -498,3 +498,26 @@ fn a_list_item_under_a_conditions_heading_is_named_without_a_borrowed_verb() {
         ]
     );
 }
+
+#[test]
+fn people_with_a_condition_improving_on_a_treatment_page_are_its_patients() {
+    let d = lint(
+        "a.txt",
+        "Ozone therapy at our clinic. We give ozone therapy every weekday.\n\n\
+         Patients with shingles respond well.\n\n\
+         Patients with lupus often improve on their own.\n\n\
+         Lupus improves with time.\n",
+    );
+    let off: Vec<(String, String)> = spans(&d)
+        .into_iter()
+        .filter(|(r, _)| r == "off-label/unapproved-use")
+        .collect();
+    assert_eq!(
+        off,
+        [(
+            "off-label/unapproved-use".to_string(),
+            "shingles respond well".to_string()
+        )],
+        "{d:#?}"
+    );
+}
