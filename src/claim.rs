@@ -489,6 +489,44 @@ pub fn bind(
         });
     }
 
+    // "Anxiety and stress: calm without sedation", "Hot flashes: gone within days": a label of
+    // conditions, a colon, then the benefit, as feature lists and bullets write it.
+    if let Some(colon) = s.text[s.range.clone()].find(':').map(|i| s.range.start + i)
+        && words_between(s.text, s.range.start, colon) <= LABEL_REACH_WORDS
+    {
+        let objects: Vec<(ConditionId, Range<usize>)> = conditions
+            .iter()
+            .filter(|(_, r)| r.end <= colon)
+            .cloned()
+            .collect();
+        let predicate = benefit_hits
+            .iter()
+            .chain(&passive_hits)
+            .map(|(_, b)| b)
+            .filter(|b| b.start > colon && words_between(s.text, colon + 1, b.start) <= 3)
+            .min_by_key(|b| b.start);
+        if let Some(p) = predicate
+            && !objects.is_empty()
+        {
+            let clause = clause_of(&breaks, s, p.start);
+            if !used_clauses.contains(&clause) {
+                used_clauses.push(clause.clone());
+                let subject = treatments
+                    .iter()
+                    .find(|(_, t)| t.start > colon)
+                    .map_or(Subject::Page, |(t, _)| Subject::Named(*t));
+                claims.push(Claim {
+                    subject,
+                    predicate: Predicate::Benefit,
+                    predicate_range: p.clone(),
+                    objects,
+                    qualified: benefit_qualified(p, &clause, &[]),
+                    population: population.clone(),
+                });
+            }
+        }
+    }
+
     // A bullet under "Conditions we treat": its conditions are claimed as uses.
     if claims.is_empty()
         && let Some(subject) = list_context
@@ -587,6 +625,9 @@ pub fn bind(
 /// Most words between a treatment's name and the word joining it to a use ("TMS, a
 /// drug-free option for …").
 const USE_FOR_REACH_WORDS: usize = 4;
+
+/// The longest label before a colon read as the conditions a benefit after it is for.
+const LABEL_REACH_WORDS: usize = 6;
 
 /// Most words between a predicate and its first object, and between one object of a list and
 /// the next: further away, a condition belongs to another thought.

@@ -521,3 +521,28 @@ fn people_with_a_condition_improving_on_a_treatment_page_are_its_patients() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn a_label_of_conditions_before_a_colon_is_what_the_benefit_after_it_is_for() {
+    let d = lint(
+        "a.md",
+        "# Ozone therapy\n\nOzone therapy sessions at our clinic.\n\n## Benefits\n\n\
+         - Lupus: calms flares within weeks\n\
+         - Opening hours: 9:00 to 17:00\n\
+         - Shingles: studies suggest it may help some people\n",
+    );
+    let off: Vec<(String, String)> = spans(&d)
+        .into_iter()
+        .filter(|(r, _)| r == "off-label/unapproved-use")
+        .collect();
+    assert_eq!(
+        off,
+        [("off-label/unapproved-use".to_string(), "calms".to_string())],
+        "{d:#?}"
+    );
+    assert_eq!(
+        find(&d, "off-label/unapproved-use")["start"]["line"],
+        7,
+        "{d:#?}"
+    );
+}
