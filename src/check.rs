@@ -1007,9 +1007,15 @@ fn keep(
     // A negator governs the claim when it stands just before it, or — for a pattern, whose gaps
     // can swallow one ("benefits are not permanent") — inside the match before its last word
     // (a pattern may end on a negator itself: "where other treatments did not").
+    // A match that opens on its own negator ("no risk of addiction") is a denial already: a
+    // negator before it belongs to something else ("no downtime and no risk of addiction").
+    let opens_negated = sentence_hits
+        .iter()
+        .any(|(l, r)| rule.negated_by.contains(l) && r.start == loc.range.start);
     let negated = sentence_hits.iter().any(|(l, r)| {
         rule.negated_by.contains(l)
-            && ((r.end <= loc.range.start
+            && ((!opens_negated
+                && r.end <= loc.range.start
                 && governs(
                     text,
                     r.end..loc.range.start,
