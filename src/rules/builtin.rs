@@ -41,6 +41,13 @@ pub fn sources() -> Vec<RulesetSource> {
         .collect()
 }
 
+/// Whether `name` is the display name of an embedded ruleset (compared without copying their
+/// texts, as [`sources`] would: this runs on every start).
+#[must_use]
+pub(crate) fn is_ruleset_name(name: &str) -> bool {
+    RULESETS.iter().any(|&i| FILES[i].0 == name)
+}
+
 /// How many of `sources`, from the first, are the embedded rulesets in load order: all of them
 /// or none (compared without copying them, as [`sources`] would: this runs on every start).
 #[must_use]

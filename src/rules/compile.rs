@@ -690,7 +690,7 @@ fn build(
 ) -> Result<Built, Vec<RulesetError>> {
     let (mut ctx, lexicons, lex_regex) = lexicons(files, embedded);
     let mut mb = MatcherBuilder::default();
-    let mut pattern_trees = pattern_trees(&ctx, files, own_from, &lex_regex);
+    let mut pattern_trees = pattern_trees(&ctx, files, own_from, &lex_regex, embedded.is_some());
     add_lexicons(
         &mut ctx,
         &mut mb,
@@ -860,13 +860,16 @@ fn with_pattern_errors(ctx: Ctx<'_>, errors: Vec<(Option<usize>, String)>) -> Ve
 
 /// Each pattern of `files[own_from..]` parsed into a syntax tree with its lexicons put in place
 /// (see [`pattern_tree`]), by its text; and the exception patterns of every lexicon, as a rule
-/// pattern that interpolates one brings them along. Parsing patterns is most of compiling the
-/// rulesets, and they are independent, so they are parsed side by side.
+/// pattern that interpolates one brings them along (`on_top` of the stored embedded lexicons,
+/// those of an embedded lexicon only if a rule pattern of these files interpolates it: nothing
+/// else reads them then). Parsing patterns is most of compiling the rulesets, and they are
+/// independent, so they are parsed side by side.
 fn pattern_trees<'f>(
     ctx: &Ctx<'f>,
     files: &'f [RawRuleset],
     own_from: usize,
     lex_regex: &[Option<String>],
+    on_top: bool,
 ) -> HashMap<&'f str, Option<Hir>> {
     let trees = LexiconTrees {
         lex_regex,
@@ -881,10 +884,23 @@ fn pattern_trees<'f>(
                 r.patterns.iter().chain(&r.exception_patterns)
             }))
     });
+    let interpolated = |name: &str| {
+        let name = format!("{{{name}}}");
+        files[own_from..]
+            .iter()
+            .flat_map(|f| &f.rule)
+            .flat_map(|r| &r.get_ref().patterns)
+            .any(|p| p.get_ref().contains(&name))
+    };
     let exceptions = ctx
-        .raw_lex
+        .lex_ids
         .iter()
-        .flat_map(|(_, l)| &l.get_ref().exception_patterns);
+        .map(|(name, &id)| (name, ctx.raw_lex[id]))
+        .filter(|(name, (src, l))| {
+            !l.get_ref().exception_patterns.is_empty()
+                && (!on_top || *src >= own_from || interpolated(name))
+        })
+        .flat_map(|(_, (_, l))| &l.get_ref().exception_patterns);
     own.chain(exceptions)
         .map(|p| p.get_ref().as_str())
         .collect::<Vec<_>>()
