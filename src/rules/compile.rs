@@ -293,7 +293,11 @@ impl RuleSet {
         let plain = own
             .iter()
             .all(|f| f.treatment.is_empty() && f.condition.is_empty() && f.profile.is_empty());
-        let stored = if plain { defs() } else { None };
+        let stored = plain
+            .then(defs)
+            .flatten()
+            // Stored by the same build as the snapshot, so numbered alike; checked all the same.
+            .filter(|d| d.len() == base_lexicons.len());
         let mut parsed = match &stored {
             // The embedded files stand empty: their lexicons come from `stored`, their rules are
             // compiled already.
