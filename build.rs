@@ -1,7 +1,9 @@
 //! Build script: embeds every `rulesets/*.toml` and compiles the rulesets among them into the
 //! snapshot the binary loads at start-up (see `src/rules/builtin.rs`), with the compiler's own
-//! source through the `claimlint-rules-compiler` crate. Both go to `OUT_DIR`: generated on every
-//! build that changes a ruleset or the compiler, never committed.
+//! source through the `claimlint-rules-compiler` crate, and stores what a user's rulesets
+//! compiled on top of them read of their lexicons (so that those need not parse the embedded
+//! TOML again). All go to `OUT_DIR`: generated on every build that changes a ruleset or the
+//! compiler, never committed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -53,7 +55,10 @@ fn main() {
 
     let sources: Vec<(String, String)> = rulesets.iter().map(|&i| files[i].clone()).collect();
     match claimlint_rules_compiler::compile(&sources) {
-        Ok(snapshot) => write(&Path::new(&out).join("builtin.snapshot"), &snapshot),
+        Ok((snapshot, lexicons)) => {
+            write(&Path::new(&out).join("builtin.snapshot"), &snapshot);
+            write(&Path::new(&out).join("builtin.lexicons"), &lexicons);
+        }
         Err(errors) => fail(&format!(
             "the embedded rulesets do not compile (run `claimlint check-rules FILE` for \
              the full diagnostics):\n{errors}"

@@ -150,12 +150,10 @@ pub fn compile_rules(
             // A suggestion that would itself be flagged is a ruleset error (issue 5). The
             // embedded rulesets are held to this by the test suite, so start-up checks only the
             // suggestions of the user's own rules (`check-rules` checks every rule's).
-            let builtin_names: Vec<String> =
-                builtin::sources().into_iter().map(|s| s.name).collect();
             let user_source: Vec<bool> = rules
                 .sources
                 .iter()
-                .map(|s| !builtin_names.contains(&s.name))
+                .map(|s| !builtin::is_ruleset_name(&s.name))
                 .collect();
             let errors = if user_source.contains(&true) {
                 fix::check_suggestions_of(&rules, &|i| user_source[rules.rules[i].source])

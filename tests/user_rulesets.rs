@@ -121,3 +121,32 @@ examples.flag = ["Guaranteed calm in a week."]
     assert_eq!(mine[0]["start"]["line"], 1);
     assert_eq!(mine[0]["matched"], "Guaranteed calm");
 }
+
+#[test]
+fn a_users_pattern_inherits_the_exceptions_of_embedded_lexicons() {
+    // `negation` (medical.toml) lists "no longer" among its exceptions: a pattern of the user's
+    // that interpolates it inherits them, from the lexicons stored with the precompiled rulesets.
+    let rules = r#"
+[[rule]]
+id = "mine/no-waiting"
+category = "hype"
+severity = "warning"
+message = "a promise of no waiting"
+label = "promised here"
+help = "say how long it takes"
+note = "waiting lists are real"
+patterns = ['{negation} \w+ waiting']
+examples.flag = ["No more waiting for relief."]
+"#;
+    let d = check_with(
+        rules,
+        "No more waiting for relief.\n\nWe are no longer waiting for results.\n",
+    );
+    let mine: Vec<_> = d
+        .iter()
+        .filter(|f| f["rule"] == "mine/no-waiting")
+        .collect();
+    assert_eq!(mine.len(), 1, "{d:#?}");
+    assert_eq!(mine[0]["start"]["line"], 1);
+    assert_eq!(mine[0]["matched"], "No more waiting");
+}

@@ -4,9 +4,10 @@
 //! `build.rs` finds every `rulesets/*.toml`, lists them in `OUT_DIR/embedded.rs` (so a new file
 //! there is embedded without touching this module), and compiles those that are rulesets (they
 //! define a `[[rule]]` or a `[lexicon.*]`; other files there are data, such as facts tables,
-//! embedded as they are) into `OUT_DIR/builtin.snapshot` (see [`super::snapshot`]).
+//! embedded as they are) into `OUT_DIR/builtin.snapshot` (see [`super::snapshot`]), and stores
+//! what rulesets compiled on top of them read of their lexicons in `OUT_DIR/builtin.lexicons`.
 
-use super::compile::{RuleSet, RulesetSource};
+use super::compile::{LexiconDef, RuleSet, RulesetSource};
 
 // `FILES`: every `rulesets/*.toml` as (display name, text), sorted by name; `RULESETS`: the
 // indices in `FILES` of the rulesets, in load order.
@@ -14,6 +15,10 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// The embedded rulesets compiled by the build script.
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.snapshot"));
+
+/// Their lexicons as rulesets compiled on top of them read them (see
+/// [`super::compile::lexicon_defs`]), stored by the build script too.
+static LEXICON_DEFS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.lexicons"));
 
 /// The text of the embedded file `name` (for example `rulesets/medical.toml`).
 #[must_use]
@@ -36,6 +41,13 @@ pub fn sources() -> Vec<RulesetSource> {
         .collect()
 }
 
+/// Whether `name` is the display name of an embedded ruleset (compared without copying their
+/// texts, as [`sources`] would: this runs on every start).
+#[must_use]
+pub(crate) fn is_ruleset_name(name: &str) -> bool {
+    RULESETS.iter().any(|&i| FILES[i].0 == name)
+}
+
 /// How many of `sources`, from the first, are the embedded rulesets in load order: all of them
 /// or none (compared without copying them, as [`sources`] would: this runs on every start).
 #[must_use]
@@ -52,6 +64,12 @@ pub(crate) fn embedded_prefix(sources: &[RulesetSource]) -> usize {
 /// sources back if the snapshot does not load, which a test rules out.
 pub(crate) fn precompiled(sources: Vec<RulesetSource>) -> Result<RuleSet, Vec<RulesetSource>> {
     super::snapshot::load(SNAPSHOT, sources)
+}
+
+/// The embedded lexicons as rulesets compiled on top of them read them, so that their TOML is
+/// not parsed again; `None` if the stored bytes do not load, which a test rules out.
+pub(crate) fn lexicon_defs() -> Option<Vec<LexiconDef<'static>>> {
+    super::snapshot::load_lexicon_defs(LEXICON_DEFS)
 }
 
 #[cfg(test)]

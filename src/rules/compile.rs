@@ -15,6 +15,7 @@ use super::{builtin, interpolate, phrase};
 use rayon::prelude::*;
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -226,7 +227,8 @@ impl RuleSet {
             Err(errors) => return Err((sources, errors)),
         };
         dictionary::add_lexicons(&mut parsed);
-        let (rules, lexicons, matcher) = match build(&parsed, 0, 0, true, &Reopen::default()) {
+        let (rules, lexicons, matcher) = match build(&parsed, 0, 0, true, &Reopen::default(), None)
+        {
             Ok(built) => built,
             Err(errors) => return Err((sources, errors)),
         };
@@ -244,24 +246,68 @@ impl RuleSet {
     }
 
     /// The `rest` of the sources compiled on top of `base`, the embedded rulesets: `rest` may use
-    /// their lexicons, which are read from their TOML again (a millisecond), but adds its phrases
-    /// and patterns to a matcher of its own, stacked on the precompiled one.
+    /// their lexicons, but adds its phrases and patterns to a matcher of its own, stacked on the
+    /// precompiled one.
+    ///
+    /// What `rest` reads of the embedded lexicons (the regex each `{name}` stands for, the
+    /// exceptions a pattern that interpolates one inherits) was stored by the build script
+    /// ([`builtin::lexicon_defs`]), so only `rest` is parsed: parsing the embedded TOML again
+    /// and rebuilding their lexicons' regexes was most of the start-up a small user ruleset
+    /// cost (about 5 ms of 11). A user's treatments, conditions or profiles change embedded
+    /// lexicons and the dictionary itself (see [`reopened`]), so for them the embedded TOML is
+    /// still parsed and compiled again with the user's files.
     fn compile_over(
         base: Self,
         rest: Vec<RulesetSource>,
     ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
+        Self::compile_over_with(base, rest, builtin::lexicon_defs)
+    }
+
+    /// [`RuleSet::compile_over`] with the stored embedded lexicons from `defs` (`None`: read
+    /// from the TOML again, as the tests compare).
+    fn compile_over_with(
+        base: Self,
+        rest: Vec<RulesetSource>,
+        defs: fn() -> Option<Vec<LexiconDef<'static>>>,
+    ) -> Result<Self, (Vec<RulesetSource>, Vec<RulesetError>)> {
         let Self {
             sources: mut all,
             rules: mut all_rules,
+            lexicons: base_lexicons,
+            dictionary: base_dictionary,
             matcher: base_matcher,
             ..
         } = base;
         let own_from = all.len();
         all.extend(rest);
-        let mut parsed = match parse(&all) {
-            Ok(parsed) => parsed,
-            Err(errors) => return Err((all, errors)),
+        let own = match parse(&all[own_from..]) {
+            Ok(own) => own,
+            Err(mut errors) => {
+                for e in &mut errors {
+                    e.source += own_from;
+                }
+                return Err((all, errors));
+            }
         };
+        // Entries of the dictionary change embedded lexicons and the dictionary: see above.
+        let plain = own
+            .iter()
+            .all(|f| f.treatment.is_empty() && f.condition.is_empty() && f.profile.is_empty());
+        let stored = plain
+            .then(defs)
+            .flatten()
+            // Stored by the same build as the snapshot, so numbered alike; checked all the same.
+            .filter(|d| d.len() == base_lexicons.len());
+        let mut parsed = match &stored {
+            // The embedded files stand empty: their lexicons come from `stored`, their rules are
+            // compiled already.
+            Some(_) => (0..own_from).map(|_| RawRuleset::default()).collect(),
+            None => match parse(&all[..own_from]) {
+                Ok(parsed) => parsed,
+                Err(errors) => return Err((all, errors)),
+            },
+        };
+        parsed.extend(own);
         // A user's treatment names join `any-treatment`, an embedded lexicon: its phrases are
         // in the precompiled automaton and its regex inside precompiled patterns ("X for Y" is
         // anchored on it). The user's matcher takes the new names, and the embedded lexicons and
@@ -273,11 +319,18 @@ impl RuleSet {
         // of their own (in their file, so in the user's matcher).
         dictionary::add_lexicons(&mut parsed);
         let reopen = reopened(&parsed, own_from);
-        let (rules, lexicons, matcher) =
-            match build(&parsed, own_from, all_rules.len(), true, &reopen) {
-                Ok(built) => built,
-                Err(errors) => return Err((all, errors)),
-            };
+        let embedded = stored.map(|defs| Embedded::new(&base_lexicons, defs, &all_rules));
+        let (rules, lexicons, matcher) = match build(
+            &parsed,
+            own_from,
+            all_rules.len(),
+            true,
+            &reopen,
+            embedded.as_ref(),
+        ) {
+            Ok(built) => built,
+            Err(errors) => return Err((all, errors)),
+        };
         let lexicon_targets = reopen
             .lexicons
             .iter()
@@ -289,9 +342,16 @@ impl RuleSet {
             .filter_map(|id| all_rules.iter().position(|r| r.id == *id))
             .flat_map(|i| [Target::Rule(i), Target::RuleException(i)]);
         let base_matcher = base_matcher.retired(lexicon_targets.chain(rule_targets).collect());
-        // Compiled again over every file: the embedded entries keep their numbers, the user's
-        // are appended, and the per-lexicon maps cover the user's lexicons.
-        match dictionary::compile(&parsed, &lexicons) {
+        // Compiled again over every file when they were parsed: the embedded entries keep their
+        // numbers, the user's are appended, and the per-lexicon maps cover the user's lexicons.
+        // Without dictionary entries of the user's, that is the embedded dictionary with maps
+        // that cover the user's lexicons.
+        let dictionary = if embedded.is_some() {
+            Ok(base_dictionary.covering(lexicons.len()))
+        } else {
+            dictionary::compile(&parsed, &lexicons)
+        };
+        match dictionary {
             Ok(dictionary) => {
                 all_rules.extend(rules);
                 Ok(Self {
@@ -327,6 +387,104 @@ impl RuleSet {
 }
 
 type Built = (Vec<Rule>, Vec<Lexicon>, Matcher);
+
+/// One embedded lexicon as the rulesets compiled on top of the embedded ones read it (see
+/// [`RuleSet::compile_over`]): the regex `{name}` stands for in their patterns, and the exceptions
+/// (phrases, patterns) that a rule pattern interpolating it inherits; each with its file and
+/// span. The build script stores them, by lexicon id, next to the snapshot (see
+/// [`lexicon_defs`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct LexiconDef<'a> {
+    source: usize,
+    span: Range<usize>,
+    #[serde(borrow)]
+    regex: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    exceptions: Vec<(Range<usize>, Cow<'a, str>)>,
+    #[serde(borrow)]
+    exception_patterns: Vec<(Range<usize>, Cow<'a, str>)>,
+}
+
+/// The lexicons of the embedded rulesets `sources` as [`LexiconDef`]s, by id; `None` if they do
+/// not compile.
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by the build script's compiler crate")
+)]
+pub(crate) fn lexicon_defs(sources: &[RulesetSource]) -> Option<Vec<LexiconDef<'static>>> {
+    let mut files = parse(sources).ok()?;
+    dictionary::add_lexicons(&mut files);
+    let (ctx, _, lex_regex) = lexicons(&files, None);
+    if !ctx.errors.is_empty() {
+        return None;
+    }
+    let spanned = |list: &[Spanned<String>]| -> Vec<(Range<usize>, Cow<'static, str>)> {
+        list.iter()
+            .map(|s| (s.span(), Cow::Owned(s.get_ref().clone())))
+            .collect()
+    };
+    let defs = ctx
+        .raw_lex
+        .iter()
+        .zip(lex_regex)
+        .map(|(&(source, lex), regex)| LexiconDef {
+            source,
+            span: lex.span(),
+            regex: regex.map(Cow::Owned),
+            exceptions: spanned(&lex.get_ref().exceptions),
+            exception_patterns: spanned(&lex.get_ref().exception_patterns),
+        })
+        .collect();
+    Some(defs)
+}
+
+/// The embedded rulesets as [`build`] reads them when their TOML is not parsed (see
+/// [`RuleSet::compile_over`]): their files then stand empty in `build`'s list.
+struct Embedded<'a> {
+    /// Their lexicons, by id.
+    lexicons: &'a [Lexicon],
+    /// Each lexicon's file and a stand-in definition holding only its exceptions: its phrases
+    /// and patterns are in `regex` (and in the precompiled matcher), and nothing else is read
+    /// of an embedded lexicon when compiling on top.
+    defs: Vec<(usize, Spanned<RawLexicon>)>,
+    /// Each lexicon's regex, as [`lexicon_regex`] gave it.
+    regex: Vec<Option<Cow<'a, str>>>,
+    /// Their rules' ids, which must stay unique.
+    rule_ids: Vec<&'a str>,
+}
+
+impl<'a> Embedded<'a> {
+    fn new(lexicons: &'a [Lexicon], defs: Vec<LexiconDef<'a>>, rules: &'a [Rule]) -> Self {
+        let spanned = |list: Vec<(Range<usize>, Cow<'_, str>)>| -> Vec<Spanned<String>> {
+            list.into_iter()
+                .map(|(span, s)| Spanned::new(span, s.into_owned()))
+                .collect()
+        };
+        let mut regex = Vec::with_capacity(defs.len());
+        let defs = defs
+            .into_iter()
+            .map(|d| {
+                regex.push(d.regex);
+                let lex = RawLexicon {
+                    description: String::new(),
+                    phrases: Vec::new(),
+                    patterns: Vec::new(),
+                    exceptions: spanned(d.exceptions),
+                    exception_patterns: spanned(d.exception_patterns),
+                    clause_bound: false,
+                    sentence_wide: false,
+                };
+                (d.source, Spanned::new(d.span, lex))
+            })
+            .collect();
+        Self {
+            lexicons,
+            defs,
+            regex,
+            rule_ids: rules.iter().map(|r| r.id.as_str()).collect(),
+        }
+    }
+}
 
 /// What the files from `own_from` change in the embedded rulesets (`files[..own_from]`), which
 /// must then be compiled again with them (see [`RuleSet::compile_over`]).
@@ -465,8 +623,12 @@ fn lexicon_needs(rules: &[Rule], lexicons: usize) -> Vec<Option<LexiconNeeds>> {
     out
 }
 
-/// The lexicons of `files`, and the regex alternation of each (`None` where it refers to itself).
-fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>) {
+/// The lexicons of `embedded` (numbered first) and of `files`, and the regex alternation of
+/// each (`None` where it refers to itself).
+fn lexicons<'a>(
+    files: &'a [RawRuleset],
+    embedded: Option<&'a Embedded<'_>>,
+) -> (Ctx<'a>, Vec<Lexicon>, Vec<Option<String>>) {
     let mut ctx = Ctx {
         errors: Vec::new(),
         lex_ids: BTreeMap::new(),
@@ -474,6 +636,20 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
         pattern_spans: Vec::new(),
     };
     let mut lexicons = Vec::new();
+    let mut lex_regex: Vec<Option<String>> = Vec::new();
+    if let Some(e) = embedded {
+        for (id, (lexicon, (src, def))) in e.lexicons.iter().zip(&e.defs).enumerate() {
+            ctx.lex_ids.insert(lexicon.name.clone(), id);
+            ctx.raw_lex.push((*src, def));
+            lexicons.push(lexicon.clone());
+        }
+        lex_regex = e
+            .regex
+            .iter()
+            .map(|r| r.as_deref().map(String::from))
+            .collect();
+    }
+    let known = lexicons.len();
     for (src, file) in files.iter().enumerate() {
         for (name, lex) in &file.lexicon {
             if ctx.lex_ids.contains_key(name) {
@@ -495,8 +671,8 @@ fn lexicons(files: &[RawRuleset]) -> (Ctx<'_>, Vec<Lexicon>, Vec<Option<String>>
         }
     }
     // Before any pattern: patterns may interpolate lexicons.
-    let mut lex_regex: Vec<Option<String>> = vec![None; lexicons.len()];
-    for id in 0..lexicons.len() {
+    lex_regex.resize(lexicons.len(), None);
+    for id in known..lexicons.len() {
         lexicon_regex(&mut ctx, id, &mut lex_regex, 0);
     }
     (ctx, lexicons, lex_regex)
@@ -514,10 +690,11 @@ fn build(
     base_rules: usize,
     validate: bool,
     reopen: &Reopen,
+    embedded: Option<&Embedded<'_>>,
 ) -> Result<Built, Vec<RulesetError>> {
-    let (mut ctx, lexicons, lex_regex) = lexicons(files);
+    let (mut ctx, lexicons, lex_regex) = lexicons(files, embedded);
     let mut mb = MatcherBuilder::default();
-    let mut pattern_trees = pattern_trees(&ctx, files, own_from, &lex_regex);
+    let mut pattern_trees = pattern_trees(&ctx, files, own_from, &lex_regex, embedded.is_some());
     add_lexicons(
         &mut ctx,
         &mut mb,
@@ -538,7 +715,11 @@ fn build(
 
     let mut rules: Vec<Rule> = Vec::new();
     let mut base_index = 0;
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = embedded
+        .iter()
+        .flat_map(|e| &e.rule_ids)
+        .map(|id| (*id).to_string())
+        .collect();
     for (src, file) in files.iter().enumerate() {
         for raw in &file.rule {
             let r = raw.get_ref();
@@ -683,37 +864,48 @@ fn with_pattern_errors(ctx: Ctx<'_>, errors: Vec<(Option<usize>, String)>) -> Ve
 
 /// Each pattern of `files[own_from..]` parsed into a syntax tree with its lexicons put in place
 /// (see [`pattern_tree`]), by its text; and the exception patterns of every lexicon, as a rule
-/// pattern that interpolates one brings them along. Parsing patterns is most of compiling the
-/// rulesets, and they are independent, so they are parsed side by side.
+/// pattern that interpolates one brings them along (`on_top` of the stored embedded lexicons,
+/// those of an embedded lexicon only if a rule pattern of these files interpolates it: nothing
+/// else reads them then). Parsing patterns is most of compiling the rulesets, and they are
+/// independent, so they are parsed side by side.
 fn pattern_trees<'f>(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'f>,
     files: &'f [RawRuleset],
     own_from: usize,
     lex_regex: &[Option<String>],
+    on_top: bool,
 ) -> HashMap<&'f str, Option<Hir>> {
     let trees = LexiconTrees {
         lex_regex,
         trees: (0..lex_regex.len()).map(|_| OnceLock::new()).collect(),
     };
-    files
+    let own = files.iter().skip(own_from).flat_map(|f| {
+        f.lexicon
+            .values()
+            .flat_map(|l| &l.get_ref().patterns)
+            .chain(f.rule.iter().flat_map(|r| {
+                let r = r.get_ref();
+                r.patterns.iter().chain(&r.exception_patterns)
+            }))
+    });
+    let interpolated = |name: &str| {
+        let name = format!("{{{name}}}");
+        files[own_from..]
+            .iter()
+            .flat_map(|f| &f.rule)
+            .flat_map(|r| &r.get_ref().patterns)
+            .any(|p| p.get_ref().contains(&name))
+    };
+    let exceptions = ctx
+        .lex_ids
         .iter()
-        .enumerate()
-        .flat_map(|(src, f)| {
-            let own = src >= own_from;
-            f.lexicon
-                .values()
-                .flat_map(move |l| {
-                    let l = l.get_ref();
-                    l.patterns
-                        .iter()
-                        .filter(move |_| own)
-                        .chain(&l.exception_patterns)
-                })
-                .chain(f.rule.iter().filter(move |_| own).flat_map(|r| {
-                    let r = r.get_ref();
-                    r.patterns.iter().chain(&r.exception_patterns)
-                }))
+        .map(|(name, &id)| (name, ctx.raw_lex[id]))
+        .filter(|(name, (src, l))| {
+            !l.get_ref().exception_patterns.is_empty()
+                && (!on_top || *src >= own_from || interpolated(name))
         })
+        .flat_map(|(_, (_, l))| &l.get_ref().exception_patterns);
+    own.chain(exceptions)
         .map(|p| p.get_ref().as_str())
         .collect::<Vec<_>>()
         .into_par_iter()
@@ -1237,6 +1429,69 @@ basis = "made up"
         assert_eq!(found, vec![Range { start: 9, end: 24 }]);
     }
 
+    /// A user's ruleset compiled on top of the embedded ones from their stored lexicons
+    /// compiles as it does with their TOML parsed again: the same rule set (rules, lexicons,
+    /// dictionary, matchers), or the same errors at the same places.
+    #[test]
+    fn stored_embedded_lexicons_compile_as_their_toml() {
+        const RULE: &str = r#"
+category = "hype"
+severity = "warning"
+message = "m"
+label = "l"
+help = "h"
+note = "n"
+examples.flag = ["No more waiting for relief."]
+"#;
+        let cases = [
+            // Phrases only, an embedded lexicon as a qualifier.
+            format!(
+                "[[rule]]\nid = \"mine/phrase\"\nphrases = [\"more waiting\"]\n\
+                 unless = [\"epistemic\"]\n{RULE}"
+            ),
+            // Patterns interpolating embedded lexicons with exceptions (`negation`) and
+            // exception patterns (`question`), and a lexicon of the user's built on one.
+            format!(
+                "[lexicon.mine]\npatterns = ['{{epistemic}} end']\n\
+                 [[rule]]\nid = \"mine/pattern\"\n\
+                 patterns = ['{{negation}} \\w+ waiting', 'waiting{{question}}', '{{mine}}']\n\
+                 exception-patterns = ['{{risk-cue}} \\w+']\n{RULE}"
+            ),
+            // Errors: an embedded rule id and lexicon name taken again, an unknown lexicon, a
+            // regex that does not parse.
+            format!(
+                "[lexicon.negation]\nphrases = [\"nope\"]\n\
+                 [[rule]]\nid = \"hype/breakthrough\"\npatterns = ['{{nowhere}} (']\n{RULE}"
+            ),
+            format!("[[rule]]\nid = \"mine/bad\"\npatterns = ['(unclosed']\n{RULE}"),
+            "[[rule]\nid = 1".to_string(),
+        ];
+        let compile = |text: &str, defs: fn() -> Option<Vec<LexiconDef<'static>>>| {
+            let base = builtin::precompiled(builtin::sources()).expect("the snapshot loads");
+            let user = RulesetSource {
+                name: "user.toml".into(),
+                text: text.into(),
+            };
+            RuleSet::compile_over_with(base, vec![user], defs)
+        };
+        assert!(
+            builtin::lexicon_defs().is_some(),
+            "the stored lexicons load"
+        );
+        let mut compiled = 0;
+        for case in &cases {
+            match (compile(case, builtin::lexicon_defs), compile(case, || None)) {
+                (Ok(stored), Ok(parsed)) => {
+                    assert_eq!(format!("{stored:?}"), format!("{parsed:?}"), "{case}");
+                    compiled += 1;
+                }
+                (Err((_, stored)), Err((_, parsed))) => assert_eq!(stored, parsed, "{case}"),
+                (a, b) => panic!("{case}: {:?} / {:?}", a.err(), b.err()),
+            }
+        }
+        assert_eq!(compiled, 2);
+    }
+
     #[test]
     fn embedded_patterns_built_as_trees_equal_their_spelled_out_parse() {
         let mut files: Vec<RawRuleset> = builtin::sources()
@@ -1244,7 +1499,7 @@ basis = "made up"
             .map(|s| toml::from_str(&s.text).expect("embedded ruleset"))
             .collect();
         dictionary::add_lexicons(&mut files);
-        let (ctx, _, lex_regex) = lexicons(&files);
+        let (ctx, _, lex_regex) = lexicons(&files, None);
         let trees = LexiconTrees {
             lex_regex: &lex_regex,
             trees: (0..lex_regex.len()).map(|_| OnceLock::new()).collect(),

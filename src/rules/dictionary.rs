@@ -127,6 +127,15 @@ impl Dictionary {
             .map(|(_, a)| a)
     }
 
+    /// The dictionary with its per-lexicon maps covering `lexicons` lexicons: the embedded one
+    /// under rulesets that add lexicons but no entries (see `RuleSet::compile_over`).
+    #[must_use]
+    pub(crate) fn covering(mut self, lexicons: usize) -> Self {
+        self.lex_treatment.resize(lexicons, None);
+        self.lex_condition.resize(lexicons, None);
+        self
+    }
+
     /// Whether `a` is `c` or one of its broader conditions.
     #[must_use]
     pub fn is_within(&self, c: ConditionId, a: ConditionId) -> bool {

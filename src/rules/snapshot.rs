@@ -9,7 +9,7 @@
 //! postcard (serde) because its format borrows: the strings, trees and NFAs stay in the binary's
 //! bytes rather than being copied at start-up.
 
-use super::compile::{Lexicon, LexiconNeeds, Rule, RuleSet, RulesetSource};
+use super::compile::{Lexicon, LexiconDef, LexiconNeeds, Rule, RuleSet, RulesetSource};
 use super::dictionary::Dictionary;
 use super::matcher::{Matcher, MatcherData};
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,24 @@ pub(crate) fn encode(rules: &RuleSet) -> Option<Vec<u8>> {
     postcard::to_stdvec(&snap).ok()
 }
 
+/// The embedded lexicons as a user's rulesets compiled on top read them (see
+/// [`super::compile::lexicon_defs`]), from the bytes [`encode_lexicon_defs`] made; `None` if
+/// `bytes` are not that. A second blob, so that a run with the embedded rulesets alone does not
+/// decode it.
+pub(crate) fn load_lexicon_defs(bytes: &'static [u8]) -> Option<Vec<LexiconDef<'static>>> {
+    postcard::from_bytes(bytes).ok()
+}
+
+/// The lexicons of the embedded rulesets `sources` as bytes for [`load_lexicon_defs`]; `None` if
+/// they do not compile.
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by the build script's compiler crate")
+)]
+pub(crate) fn encode_lexicon_defs(sources: &[RulesetSource]) -> Option<Vec<u8>> {
+    postcard::to_stdvec(&super::compile::lexicon_defs(sources)?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::encode;
@@ -92,6 +110,18 @@ mod tests {
             n += 1;
         }
         assert!(n > 100, "{n} patterns");
+    }
+
+    /// The stored embedded lexicons are what reading the embedded TOML gives.
+    #[test]
+    fn the_stored_lexicons_are_what_the_toml_gives() {
+        let bytes = super::encode_lexicon_defs(&builtin::sources()).expect("embedded rulesets");
+        let fresh: Vec<crate::rules::compile::LexiconDef> =
+            postcard::from_bytes(&bytes).expect("reads back");
+        let stored = builtin::lexicon_defs().expect("the stored lexicons load");
+        assert_eq!(stored, fresh);
+        let loaded = RuleSet::compile(builtin::sources()).expect("the snapshot loads");
+        assert_eq!(stored.len(), loaded.lexicons.len());
     }
 
     #[test]

@@ -74,12 +74,13 @@ pub fn is_ruleset(text: &str) -> bool {
     }
 }
 
-/// The snapshot of `sources` (display name, text) compiled, for `src/rules/builtin.rs`; or
-/// every error, one per line, each with its file and line.
+/// The snapshot of `sources` (display name, text) compiled, and their lexicons as rulesets
+/// compiled on top of them read them, for `src/rules/builtin.rs`; or every error, one per line,
+/// each with its file and line.
 ///
 /// # Errors
 /// The rulesets' errors (every pattern is compiled, so a broken one fails the build).
-pub fn compile(sources: &[(String, String)]) -> Result<Vec<u8>, String> {
+pub fn compile(sources: &[(String, String)]) -> Result<(Vec<u8>, Vec<u8>), String> {
     let sources: Vec<RulesetSource> = sources
         .iter()
         .map(|(name, text)| RulesetSource {
@@ -103,6 +104,9 @@ pub fn compile(sources: &[(String, String)]) -> Result<Vec<u8>, String> {
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    rules::snapshot::encode(&rules)
-        .ok_or_else(|| "the compiled rulesets cannot be stored (a pattern has no tree)".into())
+    let snapshot = rules::snapshot::encode(&rules)
+        .ok_or("the compiled rulesets cannot be stored (a pattern has no tree)")?;
+    let lexicons = rules::snapshot::encode_lexicon_defs(&rules.sources)
+        .ok_or("the embedded lexicons cannot be stored")?;
+    Ok((snapshot, lexicons))
 }
