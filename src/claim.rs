@@ -65,6 +65,11 @@ pub struct Words {
     pub use_for: Option<LexId>,
     pub any_treatment: Option<LexId>,
     pub approval: Option<LexId>,
+    /// Inside an approval statement, the words that make it a clearance or a licence, and the
+    /// agency's name (a bare "approved" names none).
+    pub clearance: Option<LexId>,
+    pub licence: Option<LexId>,
+    pub agency: Option<LexId>,
     pub designation: Option<LexId>,
     pub other_subject: Option<LexId>,
     pub generic_subject: Option<LexId>,
@@ -106,6 +111,9 @@ impl Words {
             use_for: id("use-for"),
             any_treatment: id("any-treatment"),
             approval: id("approval-word"),
+            clearance: id("clearance-word"),
+            licence: id("licence-word"),
+            agency: id("agency-word"),
             designation: id("designation-word"),
             other_subject: id("other-subject"),
             generic_subject: id("generic-subject"),
@@ -550,16 +558,22 @@ pub fn bind(
     // Approval statements ("approved" inside "FDA-approved" is the same statement).
     let approvals = hits_of(s, words.approval);
     for (_, a) in &approvals {
-        let word = &s.text[a.clone()];
-        let kind = if word.contains("clear") {
+        let says = |lex: Option<LexId>| {
+            lex.is_some_and(|x| {
+                s.hits
+                    .iter()
+                    .any(|(l, r)| *l == x && r.start >= a.start && r.end <= a.end)
+            })
+        };
+        let kind = if says(words.clearance) {
             AuthKind::Cleared
-        } else if word.contains("licens") {
+        } else if says(words.licence) {
             AuthKind::Licensed
         } else {
             AuthKind::Approved
         };
         let clause = clause_of(&breaks, s, a.start);
-        let bare = !word.contains("fda") && !word.contains("food and drug");
+        let bare = !says(words.agency);
         // The subject stands before the approval word ("semaglutide is an FDA-approved
         // weight-loss injection"); one after it only when none does ("FDA-approved TMS").
         let named = named_near(&treatments, a, &clause);
