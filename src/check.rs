@@ -662,10 +662,18 @@ impl<'r> Checker<'r> {
             if main == Some(t) && claim::states_scope(c, t, dict, j) {
                 scope_stated = true;
             }
+            // A benefit, or an approval statement, for a use outside the authorisation leaves
+            // the reader to learn the scope; conditions that only say who qualifies do not.
+            let scoped = match c.predicate {
+                Predicate::Benefit => true,
+                Predicate::Approval(_) => !c.qualified,
+                Predicate::Designation(_) => false,
+            };
             if main == Some(t)
-                && c.predicate == Predicate::Benefit
+                && scoped
                 && c.objects.iter().enumerate().any(|(i, (o, _))| {
-                    !dict.approval_covered(t, *o, j) && !claim::narrowed(c, i, dict)
+                    let who = c.predicate != Predicate::Benefit && c.population.contains(o);
+                    !(dict.approval_covered(t, *o, j) || claim::narrowed(c, i, dict) || who)
                 })
             {
                 gap = true;

@@ -415,7 +415,12 @@ pub fn bind(
             && s.hits.iter().any(|(nl, nr)| {
                 words.benefit_negated_by.contains(nl) && nr.start >= b.start && nr.end <= b.end
             });
-        if after_approval || denied {
+        // "Cleared" inside "FDA-cleared for X" is the approval statement, not a benefit.
+        let approval_word = s
+            .hits
+            .iter()
+            .any(|(al, ar)| is(words.approval, *al) && ar.start <= b.start && b.end <= ar.end);
+        if after_approval || denied || approval_word {
             continue;
         }
         let subject = if is(words.use_for, *l) {

@@ -546,3 +546,19 @@ fn a_label_of_conditions_before_a_colon_is_what_the_benefit_after_it_is_for() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn cleared_for_a_use_is_an_approval_statement_not_a_benefit() {
+    let d = lint(
+        "a.txt",
+        "Our chambers are FDA-cleared for long COVID. Our chambers run daily at our hyperbaric oxygen center, and hyperbaric oxygen sessions take an hour.\n",
+    );
+    let rules: Vec<&str> = d.iter().map(|x| x["rule"].as_str().unwrap()).collect();
+    assert!(
+        rules.contains(&"approval/beyond-authorisation"),
+        "{rules:?}"
+    );
+    assert!(!rules.contains(&"off-label/unapproved-use"), "{rules:?}");
+    // A misstated scope leaves the reader to learn the real one.
+    assert!(rules.contains(&"caveat/approval-scope"), "{rules:?}");
+}
