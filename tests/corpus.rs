@@ -300,8 +300,16 @@ fn blind_set_scores_above_floors() {
     );
     assert!(p >= FLOOR.0, "span precision {p:.2} fell below {}", FLOOR.0);
     assert!(r >= FLOOR.1, "span recall {r:.2} fell below {}", FLOOR.1);
-    assert!(cp >= FLOOR.2, "caveat precision {cp:.2} fell below {}", FLOOR.2);
-    assert!(cr >= FLOOR.3, "caveat recall {cr:.2} fell below {}", FLOOR.3);
+    assert!(
+        cp >= FLOOR.2,
+        "caveat precision {cp:.2} fell below {}",
+        FLOOR.2
+    );
+    assert!(
+        cr >= FLOOR.3,
+        "caveat recall {cr:.2} fell below {}",
+        FLOOR.3
+    );
 }
 
 /// Span precision and recall, caveat precision and recall on the blind set: a little under the
