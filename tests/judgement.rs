@@ -562,3 +562,29 @@ fn cleared_for_a_use_is_an_approval_statement_not_a_benefit() {
     // A misstated scope leaves the reader to learn the real one.
     assert!(rules.contains(&"caveat/approval-scope"), "{rules:?}");
 }
+
+#[test]
+fn a_title_announcing_a_review_and_graded_evidence_assert_nothing() {
+    let d = lint(
+        "a.md",
+        "# Ozone Therapy for Lupus: What the Evidence Says\n\n\
+         ## What ozone therapy is approved for\n\n\
+         One review found limited evidence that ozone therapy eases lupus flares.\n\n\
+         # Ozone Therapy for Lupus\n",
+    );
+    let claims: Vec<(String, u64)> = d
+        .iter()
+        .filter(|x| x["category"] != "missing-caveat")
+        .map(|x| {
+            (
+                x["rule"].as_str().unwrap().to_string(),
+                x["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        claims,
+        [("off-label/unapproved-use".to_string(), 7)],
+        "{d:#?}"
+    );
+}
