@@ -477,6 +477,13 @@ pub fn bind(
             .is_some_and(|g| s.hits.iter().any(|(l, r)| *l == g && near_after(r)))
         {
             Subject::Page
+        } else if let Some(subject) = (!denied_here(s, words, &objects[0].1, p))
+            .then(|| subject_before(s, words, &treatments, &objects[0].1, &clause))
+            .flatten()
+        {
+            // "After a month of red light my eczema cleared up": the treatment, or "our
+            // series", named before the people or conditions that improved.
+            subject
         } else if treatments.is_empty()
             && objects.iter().all(|(c, _)| population.contains(c))
             && !words
@@ -765,6 +772,49 @@ fn distance(a: &Range<usize>, b: &Range<usize>) -> usize {
 fn words_between(text: &str, from: usize, to: usize) -> usize {
     text.get(from..to)
         .map_or(usize::MAX, |t| t.split_whitespace().count())
+}
+
+/// Whether a negator between the objects and the predicate denies it ("adults whose depression
+/// has not responded to …" describes them; it claims nothing).
+fn denied_here(s: &Sentence<'_>, words: &Words, first: &Range<usize>, p: &Range<usize>) -> bool {
+    s.hits.iter().any(|(l, r)| {
+        words.benefit_negated_by.contains(l)
+            && r.start >= first.end
+            && r.end <= p.start
+            && crate::check::governs(s.text, r.end..p.start, s.hits, words.negation_stop)
+    })
+}
+
+/// The subject of a benefit told from the patient's side whose objects start at `first`: the
+/// nearest treatment, or word pointing at the page's, before them in the clause, unless another
+/// agent stands between.
+fn subject_before(
+    s: &Sentence<'_>,
+    words: &Words,
+    treatments: &[(TreatmentId, Range<usize>)],
+    first: &Range<usize>,
+    clause: &Range<usize>,
+) -> Option<Subject> {
+    let before = |r: &Range<usize>| r.end <= first.start && r.start >= clause.start;
+    let hit_before = |lex: Option<LexId>| {
+        lex.and_then(|x| {
+            s.hits
+                .iter()
+                .filter(|(l, r)| *l == x && before(r))
+                .map(|(_, r)| r.end)
+                .max()
+        })
+    };
+    let other = hit_before(words.other_subject);
+    let named = treatments.iter().rev().find(|(_, t)| before(t));
+    let generic = hit_before(words.generic_subject);
+    match (named, generic) {
+        (Some((t, tr)), g) if g.is_none_or(|g| g <= tr.end) => other
+            .is_none_or(|o| o <= tr.end)
+            .then_some(Subject::Named(*t)),
+        (_, Some(g)) => other.is_none_or(|o| o <= g).then_some(Subject::Page),
+        _ => None,
+    }
 }
 
 /// The subject of a benefit at `b`: the nearest treatment before it in the sentence, else one

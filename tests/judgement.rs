@@ -588,3 +588,24 @@ fn a_title_announcing_a_review_and_graded_evidence_assert_nothing() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn a_patients_story_binds_the_treatment_named_before_the_condition() {
+    let d = lint(
+        "a.md",
+        "# Red light therapy\n\nRed light therapy sessions in our studio.\n\n\
+         Three weeks of red light therapy and my eczema cleared up.\n\n\
+         After a month of antidepressants my eczema cleared up.\n",
+    );
+    let off: Vec<(String, u64)> = d
+        .iter()
+        .filter(|x| x["rule"] == "off-label/unapproved-use")
+        .map(|x| {
+            (
+                x["claim"]["condition"].as_str().unwrap().to_string(),
+                x["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(off, [("skin-disease".to_string(), 5)], "{d:#?}");
+}
