@@ -47,6 +47,14 @@ fn rules(diags: &[Value]) -> Vec<String> {
     spans(diags).into_iter().map(|(r, _)| r).collect()
 }
 
+/// The (rule, matched text) pairs of the off-label findings.
+fn off_label_spans(diags: &[Value]) -> Vec<(String, String)> {
+    spans(diags)
+        .into_iter()
+        .filter(|(r, _)| r == "off-label/unapproved-use")
+        .collect()
+}
+
 fn find<'a>(diags: &'a [Value], rule: &str) -> &'a Value {
     diags
         .iter()
@@ -354,10 +362,7 @@ fn a_benefit_told_from_the_patients_side_binds_conditions_before_it() {
          Veterans with PTSD find lasting relief after our ketamine sessions.\n\n\
          Many people with PTSD feel better with ketamine.\n",
     );
-    let off: Vec<(String, String)> = spans(&d)
-        .into_iter()
-        .filter(|(r, _)| r == "off-label/unapproved-use")
-        .collect();
+    let off = off_label_spans(&d);
     assert_eq!(
         off,
         vec![
@@ -508,10 +513,7 @@ fn people_with_a_condition_improving_on_a_treatment_page_are_its_patients() {
          Patients with lupus often improve on their own.\n\n\
          Lupus improves with time.\n",
     );
-    let off: Vec<(String, String)> = spans(&d)
-        .into_iter()
-        .filter(|(r, _)| r == "off-label/unapproved-use")
-        .collect();
+    let off = off_label_spans(&d);
     assert_eq!(
         off,
         [(
@@ -531,10 +533,7 @@ fn a_label_of_conditions_before_a_colon_is_what_the_benefit_after_it_is_for() {
          - Opening hours: 9:00 to 17:00\n\
          - Shingles: studies suggest it may help some people\n",
     );
-    let off: Vec<(String, String)> = spans(&d)
-        .into_iter()
-        .filter(|(r, _)| r == "off-label/unapproved-use")
-        .collect();
+    let off = off_label_spans(&d);
     assert_eq!(
         off,
         [("off-label/unapproved-use".to_string(), "calms".to_string())],
