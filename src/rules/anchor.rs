@@ -6,7 +6,7 @@
 //! pages never need most patterns, so neither the start-up cost of compiling them nor the cost of
 //! one search per pattern over the whole document is paid.
 
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Hir, HirKind, Look};
 
 /// Most literals an anchor set may hold (a lexicon alternation of a few hundred phrases is fine;
 /// an exploding product is not).
@@ -27,18 +27,44 @@ pub type AnchorSet = Vec<Vec<u8>>;
 /// Empty when some match need not contain any literal (the pattern must then always run).
 #[must_use]
 pub fn anchors(hir: &Hir) -> Vec<AnchorSet> {
-    let mut sets: Vec<AnchorSet> = Vec::new();
+    anchors_at_words(hir)
+        .into_iter()
+        .map(|(set, _)| set)
+        .collect()
+}
+
+/// [`anchors`], each set with whether the pattern requires an ASCII word boundary just before
+/// its literals (`\bcures …`): an occurrence inside a word ("secures") then cannot be part of a
+/// match, and the matcher need not run the pattern for it.
+#[must_use]
+pub fn anchors_at_words(hir: &Hir) -> Vec<(AnchorSet, bool)> {
+    let mut sets: Vec<(AnchorSet, bool)> = Vec::new();
     required_all(hir, &mut sets);
-    sets.retain(|set| !set.is_empty() && set.iter().all(|l| !l.is_empty()));
-    sets.sort_by_key(|set| (std::cmp::Reverse(score(set)), set.len()));
+    sets.retain(|(set, _)| !set.is_empty() && set.iter().all(|l| !l.is_empty()));
+    sets.sort_by_key(|(set, _)| (std::cmp::Reverse(score(set)), set.len()));
     let keep = sets
         .iter()
         .enumerate()
-        .take_while(|(i, set)| *i == 0 || score(set) >= MIN_EXTRA_SCORE)
+        .take_while(|(i, (set, _))| *i == 0 || score(set) >= MIN_EXTRA_SCORE)
         .take(MAX_SETS)
         .count();
     sets.truncate(keep);
+    for (set, word) in &mut sets {
+        // The boundary says where a literal starts only if the literal opens with a word byte.
+        *word &= set.iter().all(|l| {
+            l.first()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        });
+    }
     sets
+}
+
+/// Whether `hir` is an ASCII word boundary (`(?-u:\b)` and its start-of-word forms).
+fn ascii_word_boundary(hir: &Hir) -> bool {
+    matches!(
+        hir.kind(),
+        HirKind::Look(Look::WordAscii | Look::WordStartAscii | Look::WordStartHalfAscii)
+    )
 }
 
 /// Most strings in a cross product of adjacent literal pieces ("(six|seven) in (10|ten)").
@@ -51,21 +77,22 @@ const MAX_CLASS_CHARS: usize = 8;
 /// required, and adjacent pieces that spell a finite set of strings are joined into one set of
 /// longer strings, which the automaton finds far more rarely ("in" alone is everywhere;
 /// "seven in 10" is not).
-fn required_all(hir: &Hir, out: &mut Vec<AnchorSet>) {
+/// A run that opens on an ASCII word boundary is marked: its literals start a word.
+fn required_all(hir: &Hir, out: &mut Vec<(AnchorSet, bool)>) {
     match hir.kind() {
         HirKind::Concat(parts) => {
-            let mut run: Option<AnchorSet> = None;
+            let mut run: Option<(AnchorSet, bool)> = None;
             for part in parts {
                 match exact(part) {
                     Some(strings) => {
                         run = Some(match run.take() {
-                            None => strings,
-                            Some(prev) if prev.len() * strings.len() <= MAX_PRODUCT => {
-                                product(&prev, &strings)
+                            None => (strings, ascii_word_boundary(part)),
+                            Some((prev, word)) if prev.len() * strings.len() <= MAX_PRODUCT => {
+                                (product(&prev, &strings), word)
                             }
                             Some(prev) => {
                                 out.push(prev);
-                                strings
+                                (strings, ascii_word_boundary(part))
                             }
                         });
                     }
@@ -79,7 +106,11 @@ fn required_all(hir: &Hir, out: &mut Vec<AnchorSet>) {
         }
         HirKind::Capture(cap) => required_all(&cap.sub, out),
         HirKind::Repetition(rep) if rep.min >= 1 => required_all(&rep.sub, out),
-        _ => out.extend(exact(hir).or_else(|| required_one(hir))),
+        _ => out.extend(
+            exact(hir)
+                .or_else(|| required_one(hir))
+                .map(|set| (set, false)),
+        ),
     }
 }
 
@@ -237,6 +268,36 @@ mod tests {
             of(r"(\w+ ){0,2}(is|are) approved"),
             [vec!["are approved", "is approved"]]
         );
+    }
+
+    #[test]
+    fn a_literal_after_an_ascii_word_boundary_must_start_a_word() {
+        let at_words = |pattern: &str| -> Vec<(Vec<String>, bool)> {
+            let hir = regex_syntax::Parser::new().parse(pattern).expect("parses");
+            super::anchors_at_words(&hir)
+                .into_iter()
+                .map(|(set, word)| {
+                    let set = set
+                        .into_iter()
+                        .map(|l| String::from_utf8(l).expect("utf-8"));
+                    (set.collect(), word)
+                })
+                .collect()
+        };
+        assert_eq!(
+            at_words(r"(?-u:\b)(lose|shed) (\w+ ){0,2}pounds"),
+            [
+                (vec!["pounds".to_string()], false),
+                (vec!["lose ".to_string(), "shed ".to_string()], true)
+            ]
+        );
+        // A literal that opens on punctuation says nothing about words.
+        assert_eq!(
+            at_words(r"(?-u:\b)%ers"),
+            [(vec!["%ers".to_string()], false)]
+        );
+        // A Unicode boundary reads letters differently: not used.
+        assert_eq!(at_words(r"\bheals"), [(vec!["heals".to_string()], false)]);
     }
 
     #[test]

@@ -75,8 +75,9 @@ enum Owner {
     /// A phrase of a rule or lexicon; `prefix` phrases ("dizz*") extend to the end of the word.
     Phrase { target: Target, prefix: bool },
     /// A literal of anchor set `set` of pattern `pattern`: the pattern runs on a block only
-    /// where a literal of each of its sets occurs.
-    Anchor { pattern: usize, set: u8 },
+    /// where a literal of each of its sets occurs — at the start of a word when `word` (the
+    /// pattern puts `\b` before it).
+    Anchor { pattern: usize, set: u8, word: bool },
 }
 
 /// A regex pattern, compiled when first needed.
@@ -168,13 +169,14 @@ impl MatcherBuilder {
         for (n, (result, target)) in parsed.into_iter().enumerate() {
             match result {
                 Ok((hir, sets)) => {
-                    for (k, set) in sets.iter().enumerate() {
+                    for (k, (set, word)) in sets.iter().enumerate() {
                         for lit in set {
                             self.add_string(
                                 lit.clone(),
                                 Owner::Anchor {
                                     pattern: n,
                                     set: u8::try_from(k).unwrap_or(u8::MAX),
+                                    word: *word,
                                 },
                             );
                         }
@@ -249,7 +251,10 @@ fn build_automaton(strings: &[Cow<'_, str>]) -> Result<Automaton, String> {
 type Found = (usize, usize, usize);
 
 /// A pattern's tree and its anchor sets (see [`super::anchor`]).
-fn parse_with_anchors(source: Source) -> Result<(Hir, Vec<Vec<String>>), String> {
+/// A pattern's anchor sets as text, each with whether its literals must start a word.
+type TextAnchors = Vec<(Vec<String>, bool)>;
+
+fn parse_with_anchors(source: Source) -> Result<(Hir, TextAnchors), String> {
     let hir = match source {
         Source::Text(text) => regex_syntax::Parser::new()
             .parse(&text)
@@ -258,13 +263,14 @@ fn parse_with_anchors(source: Source) -> Result<(Hir, Vec<Vec<String>>), String>
     };
     // Literals come from a pattern parsed as UTF-8 text, so each is valid UTF-8 unless a byte
     // class split a character; a set with such a literal is not used.
-    let sets = super::anchor::anchors(&hir)
+    let sets = super::anchor::anchors_at_words(&hir)
         .into_iter()
-        .filter_map(|set| {
+        .filter_map(|(set, word)| {
             set.into_iter()
                 .map(String::from_utf8)
                 .collect::<Result<_, _>>()
                 .ok()
+                .map(|set| (set, word))
         })
         .collect();
     Ok((hir, sets))
@@ -386,6 +392,11 @@ impl std::fmt::Debug for Matcher {
 const SEPARATOR: &str = "\n.\n";
 
 /// Whether the character starting at byte `at` of `text` is a word character.
+/// An ASCII word byte, as the patterns' `(?-u:\b)` reads one.
+fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 fn word_at(text: &str, at: usize) -> bool {
     match text.as_bytes().get(at) {
         None => false,
@@ -739,7 +750,12 @@ impl Matcher {
             let mut ends_word = None;
             for &owner in owners {
                 let (target, prefix) = match owner {
-                    Owner::Anchor { pattern, set } => {
+                    Owner::Anchor { pattern, set, word } => {
+                        // `\b` before the literal in the pattern: inside a word ("lose" in
+                        // "close") it cannot be part of a match.
+                        if word && s > 0 && is_ascii_word(text.as_bytes()[s - 1]) {
+                            continue;
+                        }
                         // An anchor is any substring of a match: no boundary applies. Matches
                         // arrive in text order, so a block's entry is the last one if any.
                         let seen = &mut wanted[pattern];
