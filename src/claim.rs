@@ -302,8 +302,11 @@ pub fn bind(
     let is = |want: Option<LexId>, l: LexId| want == Some(l);
     let breaks = clause_breaks(s, words);
     // A claim's qualifiers: the judging rule's `unless` and `negated-by` words, in its clause.
-    let benefit_qualified = |at: &Range<usize>, clause: &Range<usize>, ignore: &[Range<usize>]| {
-        let (unless, negators) = (&words.benefit_unless, &words.benefit_negated_by);
+    let qualified_by = |unless: &[LexId],
+                        negators: &[LexId],
+                        at: &Range<usize>,
+                        clause: &Range<usize>,
+                        ignore: &[Range<usize>]| {
         qualified(
             s,
             lexicons,
@@ -315,17 +318,22 @@ pub fn bind(
             words.negation_stop,
         )
     };
+    let benefit_qualified = |at: &Range<usize>, clause: &Range<usize>, ignore: &[Range<usize>]| {
+        qualified_by(
+            &words.benefit_unless,
+            &words.benefit_negated_by,
+            at,
+            clause,
+            ignore,
+        )
+    };
     let approval_qualified = |at: &Range<usize>, clause: &Range<usize>| {
-        let (unless, negators) = (&words.approval_unless, &words.approval_negated_by);
-        qualified(
-            s,
-            lexicons,
-            unless,
-            negators,
+        qualified_by(
+            &words.approval_unless,
+            &words.approval_negated_by,
             at,
             clause,
             &[],
-            words.negation_stop,
         )
     };
     // Who a claim is for: a condition just after a population frame, or one a comorbidity

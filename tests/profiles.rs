@@ -28,8 +28,8 @@ fn claimlint(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("wait")
 }
 
-/// (rule, matched) of a JSON run over standard input under `profile`.
-fn findings(text: &str, profile: &str) -> Vec<(String, String)> {
+/// The diagnostics of a JSON run over standard input under `profile`.
+fn diagnostics(text: &str, profile: &str) -> Vec<Value> {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = claimlint(
         dir.path(),
@@ -44,8 +44,13 @@ fn findings(text: &str, profile: &str) -> Vec<(String, String)> {
         ],
         Some(text),
     );
-    let all: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
-    all.iter()
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// (rule, matched) of a JSON run over standard input under `profile`.
+fn findings(text: &str, profile: &str) -> Vec<(String, String)> {
+    diagnostics(text, profile)
+        .iter()
         .map(|d| {
             (
                 d["rule"].as_str().unwrap_or_default().to_string(),
@@ -81,21 +86,7 @@ fn the_same_page_is_clean_under_us_and_a_breach_under_uk() {
 #[test]
 fn approval_claims_are_judged_against_the_active_jurisdiction_with_its_help() {
     let text = "Spravato is approved for treatment-resistant depression in adults.";
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = claimlint(
-        dir.path(),
-        &[
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--profile",
-            "uk",
-            "-",
-        ],
-        Some(text),
-    );
-    let all: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON");
+    let all = diagnostics(text, "uk");
     let pom = &all[0];
     assert_eq!(pom["rule"], "advertising/prescription-only-medicine");
     assert_eq!(pom["category"], "advertising");
